@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { HidPaths } from './hid/relay.ts';
+import type { VideoSourceConfig } from './video/source.ts';
+
+/** Everything the bridge needs to know about its machine. */
+export interface BridgeConfig {
+  /** HTTP and WebSocket port; 0 picks a free one. Env PORT, default 8000. */
+  port: number;
+  /** Listen address. Env HOST, default 0.0.0.0. */
+  host: string;
+  /** The built PWA (web/dist). */
+  staticDir: string;
+  hid: HidPaths;
+  video: VideoSourceConfig;
+}
+
+/** Defaults for a Raspberry Pi: the gadget's nodes in creation order and uStreamer on loopback. */
+export const PI_DEFAULTS: Omit<BridgeConfig, 'port' | 'host' | 'staticDir'> = {
+  hid: { keyboard: '/dev/hidg0', mouse: '/dev/hidg1', mouseRel: '/dev/hidg2' },
+  video: { kind: 'http', url: 'http://127.0.0.1:8080/stream' },
+};
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'config';
+}
+
+/**
+ * Reads config: a JSON file named by env BRIDGE_CONFIG (fields of BridgeConfig, all optional),
+ * then env PORT and HOST on top, then the Pi defaults for anything unset.
+ * @throws ConfigError for an unreadable file, bad JSON or a bad port
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  let file: Partial<BridgeConfig> = {};
+  if (env.BRIDGE_CONFIG) {
+    try {
+      file = JSON.parse(readFileSync(env.BRIDGE_CONFIG, 'utf8')) as Partial<BridgeConfig>;
+    } catch (e) {
+      throw new ConfigError(`cannot read BRIDGE_CONFIG ${env.BRIDGE_CONFIG}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const port = Number(env.PORT ?? file.port ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0..65535, got ${env.PORT ?? file.port}`);
+  return {
+    port,
+    host: env.HOST ?? file.host ?? '0.0.0.0',
+    staticDir: file.staticDir ?? DEFAULT_STATIC_DIR,
+    hid: { ...PI_DEFAULTS.hid, ...file.hid },
+    video: file.video ?? PI_DEFAULTS.video,
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The bridge's entry point on a Pi: `node bridge/src/main.ts` under systemd (via tsx), config
+ * from BRIDGE_CONFIG / PORT / HOST (see config.ts). Exits non-zero on a config or listen error.
+ */
+import { ConfigError, loadConfig } from './config.ts';
+import { startBridge } from './server.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const bridge = await startBridge(config);
+  const stop = (signal: string): void => {
+    console.log(`[bridge] ${signal}: releasing keys and stopping`);
+    void bridge.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  console.error(`[bridge] ${e instanceof ConfigError ? 'config error' : 'failed to start'}: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
