@@ -1,20 +1,10 @@
 import { LineBuffer, Segments } from './chunks.ts';
 import { videoError, type VideoError } from './errors.ts';
+import { addHeaderLine, delimiterKind, learnBoundary, MAX_BOUNDARY } from './multipart-syntax.ts';
 
-/**
- * Streaming parser for `multipart/x-mixed-replace` (RFC 2046 §5.1) as uStreamer's `/stream`
- * serves it and `ffmpeg -f mpjpeg` writes it:
- *
- *     [preamble] --B CRLF headers CRLF CRLF body CRLF --B CRLF headers ... [CRLF --B-- epilogue]
- *
- * Push arbitrary chunks; parts may split anywhere and several may share a chunk. A part with a
- * valid Content-Length is emitted as soon as its last byte arrives (no body scanning, no waiting
- * for the next delimiter, which some servers only send with the next frame); otherwise the body
- * ends at the next `LF--B`. Bare LF is accepted wherever CRLF is expected; transport padding after
- * the boundary is ignored. Oversized parts and header blocks are errors: counted in `errors`,
- * reported through onError, and the parser resyncs at the next boundary line. Memory held is
- * bounded by maxPartBytes + maxHeaderBytes.
- */
+export { boundaryFromContentType } from './multipart-syntax.ts';
+
+/** One part of a multipart body. */
 export interface Part {
   /** Header names lower-cased, values trimmed (latin1); a repeated header is joined with ", ". */
   headers: Map<string, string>;
@@ -38,13 +28,25 @@ export interface MultipartHandlers {
 
 export const DEFAULT_MAX_PART_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
-/** RFC 2046 §5.1.1: a boundary is 1 to 70 characters. */
-const MAX_BOUNDARY = 70;
 /** Bytes of a line kept while looking for a boundary: `--`, boundary, `--`, some padding. */
 const SEEK_KEEP = 2 + MAX_BOUNDARY + 2 + 16;
 
 type State = 'seek' | 'headers' | 'length-body' | 'scan-body' | 'epilogue';
 
+/**
+ * Streaming parser for `multipart/x-mixed-replace` (RFC 2046 §5.1) as uStreamer's `/stream`
+ * serves it and `ffmpeg -f mpjpeg` writes it:
+ *
+ *     [preamble] --B CRLF headers CRLF CRLF body CRLF --B CRLF headers ... [CRLF --B-- epilogue]
+ *
+ * Push arbitrary chunks; parts may split anywhere and several may share a chunk. A part with a
+ * valid Content-Length is emitted as soon as its last byte arrives (no body scanning, no waiting
+ * for the next delimiter, which some servers only send with the next frame); otherwise the body
+ * ends at the next `LF--B`. Bare LF is accepted wherever CRLF is expected; transport padding after
+ * the boundary is ignored. Oversized parts and header blocks are errors: counted in `errors`,
+ * reported through onError, and the parser resyncs at the next boundary line. Memory held is
+ * bounded by maxPartBytes + maxHeaderBytes.
+ */
 export class MultipartParser {
   /** Errors by code since construction. */
   readonly errors = new Map<VideoError['code'], number>();
@@ -121,19 +123,11 @@ export class MultipartParser {
   }
 
   private delimiter(line: Buffer): 'open' | 'close' | undefined {
-    if (line.length < 3 || line[0] !== 0x2d || line[1] !== 0x2d) return undefined;
-    if (!this.boundaryBytes) {
-      const learnt = line.toString('latin1', 2).trimEnd();
-      if (learnt.length > MAX_BOUNDARY) return undefined;
-      this.setBoundary(learnt);
-      return 'open';
-    }
-    const b = this.boundaryBytes;
-    if (line.length < 2 + b.length || line.compare(b, 0, b.length, 2, 2 + b.length) !== 0) return undefined;
-    const rest = line.subarray(2 + b.length);
-    if (rest[0] === 0x2d && rest[1] === 0x2d) return 'close';
-    // Anything but padding means a longer, different boundary (RFC 2046 §5.1.1 forbids prefixes).
-    return rest.every((c) => c === 0x20 || c === 0x09) ? 'open' : undefined;
+    if (this.boundaryBytes) return delimiterKind(line, this.boundaryBytes);
+    const learnt = learnBoundary(line);
+    if (learnt === undefined) return undefined;
+    this.setBoundary(learnt);
+    return 'open';
   }
 
   private startHeaders(): void {
@@ -149,30 +143,15 @@ export class MultipartParser {
     if (this.headerBytes + this.line.total > this.maxHeader) {
       this.line.reset();
       this.fail('headers-too-large', `part header block over ${this.maxHeader} bytes; resyncing`);
-      this.resync(next !== -1 || chunk[chunk.length - 1] === 0x0a);
+      this.resync(next !== -1);
       return next === -1 ? chunk.length : next;
     }
     if (next === -1) return chunk.length;
     this.headerBytes += this.line.total + 1;
     const line = this.line.take();
     if (line.length === 0) this.startBody();
-    else this.addHeader(line.toString('latin1'));
+    else this.lastHeader = addHeaderLine(this.headers, line.toString('latin1'), this.lastHeader);
     return next;
-  }
-
-  private addHeader(text: string): void {
-    // obs-fold (RFC 5322 §2.2.3): a line starting with white space continues the previous header.
-    if ((text[0] === ' ' || text[0] === '\t') && this.lastHeader) {
-      this.headers.set(this.lastHeader, `${this.headers.get(this.lastHeader)} ${text.trim()}`);
-      return;
-    }
-    const colon = text.indexOf(':');
-    if (colon <= 0) return; // not a header; tolerated like any unknown header
-    const name = text.slice(0, colon).trim().toLowerCase();
-    const value = text.slice(colon + 1).trim();
-    const prior = this.headers.get(name);
-    this.headers.set(name, prior === undefined ? value : `${prior}, ${value}`);
-    this.lastHeader = name;
   }
 
   private startBody(): void {
@@ -261,14 +240,4 @@ export class MultipartParser {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
     this.handlers.onError(videoError(code, message));
   }
-}
-
-/**
- * The boundary parameter of a Content-Type (RFC 2045 §5.1, RFC 2046 §5.1.1), unquoted; e.g.
- * `multipart/x-mixed-replace;boundary=boundarydonotcross` → `boundarydonotcross`.
- */
-export function boundaryFromContentType(contentType: string): string | undefined {
-  const m = /;\s*boundary\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(contentType);
-  const b = m?.[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m?.[2];
-  return b && b.length <= MAX_BOUNDARY ? b : undefined;
 }
