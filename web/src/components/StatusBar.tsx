@@ -1,0 +1,45 @@
+import { createSignal, onCleanup, Show } from 'solid-js';
+import { Led } from '../../../protocol/index.ts';
+import type { KvmSession } from '../lib/session.ts';
+import type { VideoClient, VideoStats } from '../video/video-client.ts';
+
+const LEDS: [string, number][] = [['Num', Led.NumLock], ['Caps', Led.CapsLock], ['Scroll', Led.ScrollLock]];
+
+/** Connection, HID, lock-key LEDs and frame-timing stats, refreshed every 500 ms. */
+export function StatusBar(props: { session: KvmSession; video: () => VideoClient | undefined }) {
+  const [stats, setStats] = createSignal<VideoStats | null>(null);
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => {
+    setNow(Date.now());
+    props.video()?.stats().then(setStats, (e: unknown) => console.warn('video stats failed', e));
+  }, 500);
+  onCleanup(() => clearInterval(timer));
+  const s = props.session;
+  const connText = () => {
+    const i = s.info();
+    if (i.state === 'open') return `Connected${Number.isFinite(i.rttMs) ? ` · ${i.rttMs.toFixed(1)} ms RTT` : ''}`;
+    if (i.state === 'connecting') return 'Connecting…';
+    const wait = Math.max(0, Math.ceil((i.retryAt - now()) / 1000));
+    return `Disconnected (${i.detail}) · retrying in ${wait} s`;
+  };
+  return (
+    <header class="status" role="status" aria-live="polite">
+      <span class="item" data-testid="conn" data-state={s.info().state}>{connText()}</span>
+      <span class="item" data-testid="hid" data-online={String(s.hid().keyboard && s.hid().mouse)}>
+        Keyboard {s.hid().keyboard ? 'online' : 'offline'} · Mouse {s.hid().mouse ? 'online' : 'offline'}
+      </span>
+      <span class="item leds" data-testid="leds" data-leds={s.leds()}>
+        {LEDS.map(([name, bit]) => <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>{name}</span>)}
+      </span>
+      <span class="item" data-testid="video">
+        {s.video().present ? `${s.video().width}×${s.video().height} · source ${s.video().fps} fps` : 'No signal'}
+        <Show when={stats()}>
+          {(st) => ` · painted ${st().paintFps.toFixed(0)} fps · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`}
+        </Show>
+      </span>
+      <Show when={s.lastError()}>
+        <span class="item error" data-testid="error">{s.lastError()}</span>
+      </Show>
+    </header>
+  );
+}

@@ -1,0 +1,97 @@
+import { mouseAbsReport, type Message } from '../../../protocol/index.ts';
+import { makeKeyboardState } from './input/keyboard-state.ts';
+import { buttonsFromMouseEvent, makeWheelAccumulator, mapToAbsolute, type Size } from './input/pointer.ts';
+
+export interface ForwardingTarget {
+  /** Sends if connected; false means the input was dropped (never replayed later). */
+  send(m: Message): boolean;
+  connected(): boolean;
+  /** The target's screen size in pixels, for letterboxing; 0×0 before the first frame. */
+  videoSize(): Size;
+}
+
+/** Events from elements where the user types into the PWA itself are not forwarded. */
+function isOwnTextField(t: EventTarget | null): boolean {
+  return t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
+}
+
+/**
+ * Forwards the keyboard (on `keyRoot`) and the pointer (on `surface`, the video canvas) as HID
+ * reports. Keys stay held while held. While disconnected, input is dropped and the local key
+ * state cleared, so nothing typed offline is sent after reconnecting.
+ * @returns a function removing every listener
+ */
+export function forwardInput(keyRoot: Window, surface: HTMLElement, target: ForwardingTarget): () => void {
+  const keys = makeKeyboardState();
+  const wheel = makeWheelAccumulator();
+  let last = { buttons: 0, x: 0, y: 0 };
+  const sendKeys = (report: Uint8Array | null): void => {
+    if (report && !target.send({ type: 'keyboard', report })) keys.releaseAll();
+  };
+  const sendMouse = (wheelDetents = 0, pan = 0): void => {
+    target.send({ type: 'mouse', report: mouseAbsReport({ ...last, wheel: wheelDetents, pan }) });
+  };
+
+  const onKey = (e: KeyboardEvent): void => {
+    if (isOwnTextField(e.target)) return;
+    if (!target.connected()) {
+      keys.releaseAll();
+      return;
+    }
+    const report = e.type === 'keydown' ? keys.down(e.code) : keys.up(e.code);
+    // Anything with a HID usage belongs to the target, including Tab, F5 and Ctrl+W where the
+    // browser lets us; repeats of a held key are swallowed too.
+    if (report || keys.held().includes(e.code) || e.type === 'keyup') e.preventDefault();
+    sendKeys(report);
+  };
+  const releaseKeys = (): void => {
+    if (keys.held().length > 0) sendKeys(keys.releaseAll());
+  };
+  const onVisibility = (): void => {
+    if (document.hidden) releaseKeys();
+  };
+
+  const pointerAt = (e: MouseEvent): boolean => {
+    const p = mapToAbsolute(e.clientX, e.clientY, surface.getBoundingClientRect(), target.videoSize());
+    last = { buttons: buttonsFromMouseEvent(e.buttons), x: p.x, y: p.y };
+    return p.inside;
+  };
+  const onPointer = (e: PointerEvent): void => {
+    if (!target.connected()) return;
+    const inside = pointerAt(e);
+    if (!inside && e.type === 'pointermove' && last.buttons === 0) return; // hovering the bars
+    if (e.type === 'pointerdown') {
+      surface.setPointerCapture(e.pointerId); // a drag that leaves the video keeps its button
+      surface.focus();
+    }
+    e.preventDefault();
+    sendMouse();
+  };
+  const onWheel = (e: WheelEvent): void => {
+    e.preventDefault();
+    if (!target.connected()) return;
+    pointerAt(e);
+    const d = wheel.add(e);
+    if (d.wheel === 0 && d.pan === 0) return;
+    sendMouse(d.wheel, d.pan);
+  };
+  const noMenu = (e: Event): void => e.preventDefault();
+
+  keyRoot.addEventListener('keydown', onKey, { capture: true });
+  keyRoot.addEventListener('keyup', onKey, { capture: true });
+  keyRoot.addEventListener('blur', releaseKeys);
+  document.addEventListener('visibilitychange', onVisibility);
+  for (const t of ['pointermove', 'pointerdown', 'pointerup'] as const) surface.addEventListener(t, onPointer);
+  surface.addEventListener('wheel', onWheel, { passive: false });
+  surface.addEventListener('contextmenu', noMenu);
+  return () => {
+    releaseKeys();
+    keyRoot.removeEventListener('keydown', onKey, { capture: true });
+    keyRoot.removeEventListener('keyup', onKey, { capture: true });
+    keyRoot.removeEventListener('blur', releaseKeys);
+    document.removeEventListener('visibilitychange', onVisibility);
+    for (const t of ['pointermove', 'pointerdown', 'pointerup'] as const) surface.removeEventListener(t, onPointer);
+    surface.removeEventListener('wheel', onWheel);
+    surface.removeEventListener('contextmenu', noMenu);
+  };
+}

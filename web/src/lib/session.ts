@@ -1,0 +1,80 @@
+import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { assertNever, type Frame, type HidStatus, type Message, type VideoStatus } from '../../../protocol/index.ts';
+import { makeConnection, type ConnectionInfo } from './connection.ts';
+
+export interface KvmSession {
+  info: Accessor<ConnectionInfo>;
+  hid: Accessor<HidStatus>;
+  /** LED bit mask: Num 0x01, Caps 0x02, Scroll 0x04, Compose 0x08, Kana 0x10. */
+  leds: Accessor<number>;
+  video: Accessor<VideoStatus>;
+  /** The last error the bridge reported, as "code: message" ('' if none). */
+  lastError: Accessor<string>;
+  /** Sends if connected; returns false (message dropped, never replayed) otherwise. */
+  send(m: Message): boolean;
+  decodeErrors(): Record<string, number>;
+}
+
+/** The WebSocket URL of the bridge that served this page. */
+export function bridgeUrl(loc: Location = location): string {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
+}
+
+/**
+ * One session with the bridge, bound to the current Solid owner (closed on cleanup). Status
+ * messages become signals; frames go straight to `onFrame` without touching reactive state.
+ */
+export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => void }): KvmSession {
+  const [info, setInfo] = createSignal<ConnectionInfo>({ state: 'connecting', detail: '', retryAt: 0, rttMs: Number.NaN, clockOffsetMs: 0 });
+  const [hid, setHid] = createSignal<HidStatus>({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false });
+  const [leds, setLeds] = createSignal(0);
+  const [video, setVideo] = createSignal<VideoStatus>({ type: 'video-status', present: false, width: 0, height: 0, fps: 0, reason: 'connecting' });
+  const [lastError, setLastError] = createSignal('');
+
+  const onMessage = (m: Message): void => {
+    switch (m.type) {
+      case 'frame':
+        opts.onFrame(m);
+        return;
+      case 'hid-status':
+        setHid(m);
+        return;
+      case 'leds':
+        setLeds(m.leds);
+        return;
+      case 'video-status':
+        setVideo(m);
+        return;
+      case 'error':
+        setLastError(`${m.code}: ${m.message}`);
+        return;
+      case 'hello':
+      case 'batch-progress':
+      case 'batch-end':
+        return; // paste and macros will subscribe to batch messages
+      case 'ping':
+      case 'pong':
+      case 'keyboard':
+      case 'mouse':
+      case 'mouse-rel':
+      case 'batch':
+      case 'batch-cancel':
+      case 'release-all':
+        setLastError(`internal: the bridge sent a client message (${m.type})`);
+        return;
+      default:
+        assertNever(m);
+    }
+  };
+
+  const conn = makeConnection({
+    url: opts.url,
+    onMessage,
+    onInfo: (i) => {
+      setInfo(i);
+      if (i.state !== 'open') setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false });
+    },
+  });
+  onCleanup(() => conn.dispose());
+  return { info, hid, leds, video, lastError, send: conn.send, decodeErrors: conn.decodeErrors };
+}
