@@ -1,0 +1,90 @@
+/**
+ * The target's screen: an Xvfb server (the "HDMI output" the video command captures). Readiness is
+ * Xvfb's own `-displayfd` notification (xserver os/connection.c writes the display number once it
+ * accepts connections), not a poll. `-noreset` keeps keyboard state (Caps Lock and friends) and the
+ * keymap when the last client disconnects, as a real machine's would.
+ */
+import fs from 'node:fs';
+import { startChild, type Child } from './children.ts';
+import { SimError } from './errors.ts';
+
+export interface DisplayOptions {
+  display: string; // ':N'
+  width: number;
+  height: number;
+  log: (line: string) => void;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+
+/** ':99' or ':99.0' → 99. */
+export function displayNumber(display: string): number {
+  const m = /^:(\d+)(?:\.\d+)?$/.exec(display);
+  if (!m) throw new SimError('DISPLAY_FAILED', `SIM_DISPLAY must look like ':99', got '${display}'`);
+  return Number(m[1]);
+}
+
+/** Pid of a live process holding the X lock file of display `n`, if any. */
+function lockHolder(n: number): number | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/tmp/.X${n}-lock`, 'utf8');
+  } catch {
+    return undefined; // no lock file: the display is free
+  }
+  const pid = Number.parseInt(text.trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    // EPERM: alive but someone else's; ESRCH: stale lock, which Xvfb clears by itself.
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/**
+ * Starts `Xvfb <display> -screen 0 <W>x<H>x24 -nolisten tcp -noreset` and resolves once it accepts
+ * connections. Throws DISPLAY_IN_USE (naming SIM_DISPLAY) when another server holds the display.
+ */
+export async function startXvfb(o: DisplayOptions): Promise<Child> {
+  const n = displayNumber(o.display);
+  const holder = lockHolder(n);
+  if (holder !== undefined) {
+    throw new SimError(
+      'DISPLAY_IN_USE',
+      `X display ${o.display} is already in use (pid ${holder} holds /tmp/.X${n}-lock); ` +
+        `set SIM_DISPLAY to a free display, e.g. SIM_DISPLAY=:${n + 1}`,
+    );
+  }
+  const child = startChild(
+    `Xvfb ${o.display}`,
+    'Xvfb',
+    [o.display, '-screen', '0', `${o.width}x${o.height}x24`, '-nolisten', 'tcp', '-noreset', '-displayfd', '3'],
+    {
+      log: o.log,
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      onUnexpectedExit: () => o.log(`Xvfb ${o.display} is gone: the simulated target has no screen or input any more`),
+    },
+  );
+  const readyFd = child.proc.stdio[3];
+  const ready = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+    readyFd?.on('data', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    void child.exited.then(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (!(await ready) || child.proc.exitCode !== null) {
+    await child.stop();
+    throw new SimError(
+      'DISPLAY_FAILED',
+      `Xvfb ${o.display} did not start (see the [Xvfb] log lines); if the display is taken, set SIM_DISPLAY to a free one`,
+    );
+  }
+  return child;
+}
