@@ -1,4 +1,4 @@
-import uWS from 'uWebSockets.js';
+import * as uWS from 'uWebSockets.js';
 import {
   CLIENT_TYPES, decode, encode, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
   type ErrorCode, type Message, type VideoStatus,

@@ -45,7 +45,10 @@ export class HidRelay {
     const common = {
       counters: opts.counters,
       log: opts.log,
-      onOnline: () => opts.onStatus(this.status()),
+      // Devices open inside their constructors; status goes out once all three exist.
+      onOnline: () => {
+        if (this.devices) opts.onStatus(this.status());
+      },
       ...(opts.fs && { fs: opts.fs }),
       ...(opts.retryMs !== undefined && { retryMs: opts.retryMs }),
       ...(opts.reopenMs !== undefined && { reopenMs: opts.reopenMs }),
