@@ -126,7 +126,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
 
   const app = uWS.App();
   app.ws<UserData>('/ws', {
-    compression: uWS.DISABLED, // JPEG does not compress; HID messages are tiny
+    compression: 0, // uWS.DISABLED (a type-only export in the typings): JPEG does not compress
     // Above the protocol limit, so an oversized message gets an error reply rather than a close.
     maxPayloadLength: MAX_CLIENT_MESSAGE_BYTES * 2,
     maxBackpressure: 64 * 1024 * 1024,

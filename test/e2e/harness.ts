@@ -49,7 +49,10 @@ export async function startStack(opts: { display: string; width?: number; height
   await page.goto(url);
   await page.waitForSelector('[data-testid="conn"][data-state="open"]', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 30_000 });
-  await page.waitForFunction(() => (window.kvm?.connection() as { video?: { present?: boolean } } | undefined)?.video?.present === true, null, { timeout: 30_000 });
+  await page.waitForFunction(() => {
+    const kvm = (window as unknown as { kvm?: { connection(): { video?: { present?: boolean } } } }).kvm;
+    return kvm?.connection().video?.present === true;
+  }, null, { timeout: 30_000 });
   return {
     sim, bridge, browser, page, url, workDir,
     stop: async () => {

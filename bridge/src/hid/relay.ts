@@ -38,7 +38,7 @@ export class HidRelay {
   private controller: ClientId | null = null;
   private leds = 0;
   /** Last absolute report, so a release keeps the pointer where it is. */
-  private lastMouse = new Uint8Array(MOUSE_ABS_REPORT_BYTES);
+  private lastMouse: Uint8Array = new Uint8Array(MOUSE_ABS_REPORT_BYTES);
   private batch: { id: number; owner: ClientId; cancel: (reason: string) => void } | null = null;
 
   constructor(private readonly opts: HidRelayOptions) {

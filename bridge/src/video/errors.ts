@@ -32,27 +32,34 @@ export function describe(err: VideoError): string {
 }
 
 /**
- * Logs at most one line per key per `intervalMs` (ms), so a stream of bad parts or a chatty
- * child cannot flood the log; the next line that gets through says how many were suppressed.
+ * Logs at most `burst` lines per key in each `intervalMs` window (ms), so a stream of bad parts,
+ * a reconnect loop or a chatty child cannot flood the log; the first line of a later window says
+ * how many were suppressed. Keys are error codes and a few fixed names, so the map stays small.
  */
 export class RateLog {
-  private readonly last = new Map<string, { at: number; suppressed: number }>();
+  private readonly windows = new Map<string, { start: number; lines: number; suppressed: number }>();
 
   constructor(
     private readonly sink: (line: string) => void,
-    private readonly intervalMs = 5_000,
+    private readonly intervalMs = 10_000,
+    private readonly burst = 20,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
   line(key: string, text: string): void {
     const t = this.now();
-    const entry = this.last.get(key);
-    if (entry && t - entry.at < this.intervalMs) {
-      entry.suppressed++;
+    let w = this.windows.get(key);
+    let note = '';
+    if (!w || t - w.start >= this.intervalMs) {
+      if (w?.suppressed) note = ` (${w.suppressed} similar lines suppressed)`;
+      w = { start: t, lines: 0, suppressed: 0 };
+      this.windows.set(key, w);
+    }
+    if (w.lines >= this.burst) {
+      w.suppressed++;
       return;
     }
-    const note = entry?.suppressed ? ` (${entry.suppressed} similar suppressed)` : '';
-    this.last.set(key, { at: t, suppressed: 0 });
+    w.lines++;
     this.sink(text + note);
   }
 }
