@@ -70,7 +70,7 @@ export class Supervisor implements VideoSource {
       onOpen: (boundary, description) => {
         if (!live()) return;
         this.connected = true;
-        this.log.line('open', `video source open: ${description}`);
+        this.log.line('open', `source open: ${description}`);
         parser = new MultipartParser(
           { onPart: (p) => live() && this.part(p), onError: (e) => live() && this.bad(e) },
           { ...(boundary !== undefined && { boundary }), maxPartBytes: this.opts.maxPartBytes },
@@ -97,7 +97,7 @@ export class Supervisor implements VideoSource {
     this.transport = undefined;
     clearTimeout(this.watchdog);
     const delay = this.backoff.next();
-    this.log.line(err.code, `video source lost: ${describe(err)}; retrying in ${delay} ms`);
+    this.log.line(err.code, `source lost: ${describe(err)}; retrying in ${delay} ms`);
     this.emitSignal(this.signal.lost(describe(err)));
     if (this.stopped) return; // a handler stopped us
     this.retry = setTimeout(() => {
@@ -122,7 +122,7 @@ export class Supervisor implements VideoSource {
 
   private bad(err: VideoError): void {
     this.counts.badParts++;
-    this.log.line(err.code, `video part dropped: ${describe(err)}`);
+    this.log.line(err.code, `part dropped: ${describe(err)}`);
   }
 
   private emitSignal(signal: VideoSignal | undefined): void {
@@ -134,7 +134,8 @@ export class Supervisor implements VideoSource {
     try {
       fn();
     } catch (e) {
-      this.log.line('handler-threw', `video handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      const why = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      this.log.line('handler-threw', describe(videoError('handler-threw', why)));
     }
   }
 }
