@@ -30,7 +30,11 @@ export interface VideoSignal {
   /** Pixels; 0 when not present. */
   width: number;
   height: number;
-  /** Frames per second over the last second, one decimal; 0 until measured or when not present. */
+  /**
+   * Frames per second, one decimal: the mean frame interval over the last 1 s; 0 until two frames
+   * were seen, or when not present. Updated at most once per second, and only when it moves by
+   * ≥ 1 fps and ≥ 10 % (see signal.ts), so steady jitter does not produce updates.
+   */
   fps: number;
   /** Why the signal is absent, `code: message` (see errors.ts). */
   reason?: string;

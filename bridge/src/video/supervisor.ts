@@ -29,7 +29,7 @@ export class Supervisor implements VideoSource {
   private retry: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private seq = 0;
-  /** Lines a throwing log handler swallowed; kept so the failure is at least countable in a debugger. */
+  /** Lines lost to a throwing log handler: there is nowhere left to report that, so it is only counted. */
   private lostLogLines = 0;
 
   constructor(

@@ -38,14 +38,14 @@ const BODIES = [
 const SPECS: Spec[] = BODIES.map((body, i) => ({ body, headers: { 'X-Timestamp': `1700000000.${i}` } }));
 
 describe('MultipartParser', () => {
-  it.each([
+  it.each<[string, Layout]>([
     ['Content-Length, CRLF', { lengths: true }],
     ['no Content-Length, CRLF', { lengths: false }],
     ['Content-Length, bare LF', { lengths: true, eol: '\n' }],
     ['no Content-Length, bare LF', { lengths: false, eol: '\n' }],
     ['a preamble and a close delimiter', { preamble: 'This is a preamble.\r\n--not-it\r\n\r\n', close: true }],
     ['transport padding after the boundary', { lengths: false, padding: ' \t' }],
-  ] satisfies [string, Layout][])('parses a stream split at every byte offset with %s', (_name, layout) => {
+  ])('parses a stream split at every byte offset with %s', (_name, layout) => {
     const data = serialise(SPECS, layout);
     // Every split into two chunks, then every single-byte chunk.
     const splits: Buffer[][] = [];
