@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Child {
   readonly name: string;
@@ -25,6 +26,7 @@ export interface ChildOptions {
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
+const EXIT_GRACE_MS = 100;
 const live = new Set<ChildProcess>();
 let handlersInstalled = false;
 let shuttingDown = false;
@@ -34,6 +36,15 @@ export function isShuttingDown(): boolean {
   return shuttingDown;
 }
 
+const exitCleanups = new Set<() => void>();
+
+/** Registers synchronous cleanup (e.g. removing temp dirs) for exit/signal; returns the unregister. */
+export function onExitCleanup(fn: () => void): () => void {
+  installHandlers();
+  exitCleanups.add(fn);
+  return () => void exitCleanups.delete(fn);
+}
+
 function killAllNow(): void {
   shuttingDown = true;
   for (const proc of live) {
@@ -41,6 +52,14 @@ function killAllNow(): void {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
   }
   live.clear();
+  for (const fn of exitCleanups) {
+    try {
+      fn();
+    } catch (err) {
+      console.error(`simulated target: exit cleanup failed: ${String(err)}`);
+    }
+  }
+  exitCleanups.clear();
 }
 
 function installHandlers(): void {
@@ -83,11 +102,15 @@ export function startChild(name: string, cmd: string, args: readonly string[], o
       resolve({ code, signal });
     });
   });
-  void exited.then(({ code, signal }) => {
-    if (stopping || shuttingDown) return;
-    opts.log(`[${name}] pid ${proc.pid ?? '?'} EXITED UNEXPECTEDLY (code ${code}, signal ${signal})`);
-    opts.onUnexpectedExit?.(code, signal);
-  });
+  void exited
+    // A terminal's Ctrl-C reaches the whole process group, so children may die a moment before our
+    // own SIGINT handler runs; give it that moment before calling the exit unexpected.
+    .then((result) => sleep(EXIT_GRACE_MS).then(() => result))
+    .then(({ code, signal }) => {
+      if (stopping || shuttingDown) return;
+      opts.log(`[${name}] pid ${proc.pid ?? '?'} EXITED UNEXPECTEDLY (code ${code}, signal ${signal})`);
+      opts.onUnexpectedExit?.(code, signal);
+    });
 
   let stopped: Promise<void> | undefined;
   const stop = (graceMs = 2000): Promise<void> => {

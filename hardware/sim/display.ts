@@ -1,10 +1,13 @@
 /**
- * The target's screen: an Xvfb server (the "HDMI output" the video command captures). Readiness is
- * Xvfb's own `-displayfd` notification (xserver os/connection.c writes the display number once it
- * accepts connections), not a poll. `-noreset` keeps keyboard state (Caps Lock and friends) and the
- * keymap when the last client disconnects, as a real machine's would.
+ * The target's screen: an Xvfb server (the "HDMI output" the video command captures). Ready means
+ * its unix socket accepts connections. (Not `-displayfd`: with it Xvfb 21 writes no
+ * /tmp/.X<n>-lock, so other X servers and tools could not see the display is taken.) `-noreset`
+ * keeps keyboard state (Caps Lock and friends) and the keymap when the last client disconnects, as
+ * a real machine's would; it also makes the readiness probe's bare connect harmless.
  */
 import fs from 'node:fs';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type Child } from './children.ts';
 import { SimError } from './errors.ts';
 
@@ -43,6 +46,22 @@ function lockHolder(n: number): number | undefined {
   }
 }
 
+/** True if an X server listens on display `n`'s unix socket. */
+function socketAccepts(n: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(`/tmp/.X11-unix/X${n}`);
+    sock.setTimeout(1000, () => {
+      sock.destroy();
+      resolve(false);
+    });
+    sock.on('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.on('error', () => resolve(false)); // ENOENT / ECONNREFUSED: nobody listens (yet)
+  });
+}
+
 /**
  * Starts `Xvfb <display> -screen 0 <W>x<H>x24 -nolisten tcp -noreset` and resolves once it accepts
  * connections. Throws DISPLAY_IN_USE (naming SIM_DISPLAY) when another server holds the display.
@@ -50,36 +69,35 @@ function lockHolder(n: number): number | undefined {
 export async function startXvfb(o: DisplayOptions): Promise<Child> {
   const n = displayNumber(o.display);
   const holder = lockHolder(n);
-  if (holder !== undefined) {
+  if (holder !== undefined || (await socketAccepts(n))) {
+    const who = holder !== undefined ? `pid ${holder} holds /tmp/.X${n}-lock` : `a server listens on /tmp/.X11-unix/X${n}`;
     throw new SimError(
       'DISPLAY_IN_USE',
-      `X display ${o.display} is already in use (pid ${holder} holds /tmp/.X${n}-lock); ` +
-        `set SIM_DISPLAY to a free display, e.g. SIM_DISPLAY=:${n + 1}`,
+      `X display ${o.display} is already in use (${who}); set SIM_DISPLAY to a free display, e.g. SIM_DISPLAY=:${n + 1}`,
     );
   }
   const child = startChild(
     `Xvfb ${o.display}`,
     'Xvfb',
-    [o.display, '-screen', '0', `${o.width}x${o.height}x24`, '-nolisten', 'tcp', '-noreset', '-displayfd', '3'],
+    [o.display, '-screen', '0', `${o.width}x${o.height}x24`, '-nolisten', 'tcp', '-noreset'],
     {
       log: o.log,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       onUnexpectedExit: () => o.log(`Xvfb ${o.display} is gone: the simulated target has no screen or input any more`),
     },
   );
-  const readyFd = child.proc.stdio[3];
-  const ready = new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
-    readyFd?.on('data', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-    void child.exited.then(() => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
-  if (!(await ready) || child.proc.exitCode !== null) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let ready = false;
+  while (!ready && child.proc.exitCode === null && child.proc.signalCode === null && Date.now() < deadline) {
+    await sleep(25);
+    ready = await socketAccepts(n);
+  }
+  // Xvfb writes its lock before it listens; another pid there means we raced another server.
+  const owner = lockHolder(n);
+  if (ready && owner !== undefined && owner !== child.proc.pid) {
+    await child.stop();
+    throw new SimError('DISPLAY_IN_USE', `X display ${o.display} was taken by pid ${owner} while starting; set SIM_DISPLAY to a free display`);
+  }
+  if (!ready || child.proc.exitCode !== null) {
     await child.stop();
     throw new SimError(
       'DISPLAY_FAILED',

@@ -48,6 +48,8 @@ export interface HidEndpointOptions {
   path: string;
   reportBytes: number;
   onReport: (report: Uint8Array) => void;
+  /** socat died: like a USB unplug, the host should release whatever this device held. */
+  onDisconnect?: () => void;
   /** After socat was restarted following a crash; the link points at a new pty. */
   onRestart?: () => void;
   log: (line: string) => void;
@@ -85,6 +87,7 @@ export async function startHidEndpoint(o: HidEndpointOptions): Promise<HidEndpoi
   let child: Child;
   const restart = (): void => {
     if (stopping) return;
+    o.onDisconnect?.();
     o.log(`[socat ${o.name}] restarting; the bridge must reopen ${o.path}`);
     void sleep(RESTART_DELAY_MS)
       .then(() => (stopping ? undefined : spawnSocat(o, restart)))

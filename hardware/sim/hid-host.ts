@@ -59,22 +59,23 @@ export async function startHidHost(o: { runDir: string; width: number; height: n
     return actions;
   };
 
-  const start = (name: string, reportBytes: number, onReport: (r: Uint8Array) => void, onRestart?: () => void): Promise<HidEndpoint> =>
-    startHidEndpoint({ name, path: path.join(o.runDir, name), reportBytes, onReport, onRestart, log: o.log });
+  /** `release` returns the actions that let go of everything the device held (run on unplug). */
+  const start = (name: string, reportBytes: number, onReport: (r: Uint8Array) => void, release: () => XAction[], onRestart?: () => void): Promise<HidEndpoint> =>
+    startHidEndpoint({ name, path: path.join(o.runDir, name), reportBytes, onReport, onDisconnect: () => o.x.perform(release()), onRestart, log: o.log });
 
   const settled = await Promise.allSettled([
     start('keyboard', KEYBOARD_REPORT_BYTES, (r) => {
       stats.keyboardReports++;
       if (handle('keyboard', r, (x) => keyboard.map(x)).some((a) => a.kind === 'key')) syncLeds(false);
-    }, () => syncLeds(true)),
+    }, () => keyboard.reset(), () => syncLeds(true)),
     start('mouse', MOUSE_ABS_REPORT_BYTES, (r) => {
       stats.mouseReports++;
       handle('mouse', r, (x) => mouse.map(x));
-    }),
+    }, () => mouse.reset()),
     start('mouse-relative', MOUSE_REL_REPORT_BYTES, (r) => {
       stats.mouseRelReports++;
       handle('mouse-relative', r, (x) => mouseRel.map(x));
-    }),
+    }, () => mouseRel.reset()),
   ]);
   const endpoints = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = settled.find((r) => r.status === 'rejected');

@@ -64,6 +64,11 @@ export class KeyboardMapper {
     this.keys = keys;
     return actions;
   }
+
+  /** Releases everything held, as the host does when a keyboard disconnects (device unregistered). */
+  reset(): XAction[] {
+    return this.map(new Uint8Array(KEYBOARD_REPORT_BYTES));
+  }
 }
 
 /** X core pointer buttons for HID button bits 0..4: left 1, right 3, middle 2, back 8, forward 9. */
@@ -113,6 +118,13 @@ export class MouseAbsMapper {
     actions.push(...scrollActions(r.wheel, WHEEL_UP, WHEEL_DOWN), ...scrollActions(r.pan, PAN_RIGHT, PAN_LEFT));
     return actions;
   }
+
+  /** Releases held buttons (on disconnect); the pointer stays where it is. */
+  reset(): XAction[] {
+    const actions = buttonActions(this.buttons, 0);
+    this.buttons = 0;
+    return actions;
+  }
 }
 
 /** Relative (boot) mouse (4-byte report): counts become relative X motion, one count per pixel. */
@@ -126,6 +138,13 @@ export class MouseRelMapper {
     if (r.dx !== 0 || r.dy !== 0) actions.push({ kind: 'motion-rel', dx: r.dx, dy: r.dy });
     actions.push(...buttonActions(this.buttons, r.buttons), ...scrollActions(r.wheel, WHEEL_UP, WHEEL_DOWN));
     this.buttons = r.buttons;
+    return actions;
+  }
+
+  /** Releases held buttons (on disconnect). */
+  reset(): XAction[] {
+    const actions = buttonActions(this.buttons, 0);
+    this.buttons = 0;
     return actions;
   }
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Child } from './children.ts';
+import { onExitCleanup, type Child } from './children.ts';
 import { ensureSimDeps } from './deps.ts';
 import { startXvfb } from './display.ts';
 import { describeError } from './errors.ts';
@@ -69,6 +69,11 @@ export async function startSimTarget(opts: SimTargetOptions = {}): Promise<SimTa
   fs.mkdirSync(workDir, { recursive: true });
 
   let xvfb: Child | undefined, x: XInput | undefined, host: HidHost | undefined, term: Terminal | undefined;
+  const removeFiles = (): void => {
+    if (ownRunDir) fs.rmSync(runDir, { recursive: true, force: true });
+    else for (const name of ['keyboard', 'mouse', 'mouse-relative', 'shell-ready']) fs.rmSync(path.join(runDir, name), { force: true });
+  };
+  const unregisterCleanup = onExitCleanup(removeFiles);
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
@@ -80,7 +85,8 @@ export async function startSimTarget(opts: SimTargetOptions = {}): Promise<SimTa
           log(`stop: ${describeError(err)}`);
         }
       }
-      if (ownRunDir) fs.rmSync(runDir, { recursive: true, force: true });
+      unregisterCleanup();
+      removeFiles();
     })());
 
   try {

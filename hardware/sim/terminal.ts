@@ -32,10 +32,10 @@ export interface Terminal {
   stop(): Promise<void>;
 }
 
-/** xterm argv: fixed DejaVu Sans Mono 11, black on white, no scrollbar, steady cursor, pointer always shown. */
+/** xterm argv: DejaVu Sans Mono 11, black on white, no border or scrollbar, steady cursor, pointer always shown. */
 export function xtermArgs(display: string): string[] {
   return [
-    '-display', display, '-name', 'simtarget', '-class', 'SimTarget', '-geometry', '+0+0',
+    '-display', display, '-name', 'simtarget', '-class', 'SimTarget', '-geometry', '+0+0', '-bw', '0',
     '+sb', '+bc', '-fa', 'DejaVu Sans Mono', '-fs', '11', '-bg', 'white', '-fg', 'black',
     '-xrm', 'XTerm*cursorBlink: false', '-xrm', 'XTerm*pointerMode: 0',
     '-e', 'bash', '--noprofile', '--rcfile', BASHRC, '-i',

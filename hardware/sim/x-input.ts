@@ -43,8 +43,12 @@ export async function openXInput(display: string, log: (line: string) => void): 
     log(`x11 client error on ${display}: ${describeError(err)}`);
   });
   client.on('end', () => {
-    if (!closed && !isShuttingDown()) log(`x11 connection to ${display} ended unexpectedly (X server gone?)`);
+    const expected = closed;
     closed = true;
+    // Deferred so a shutdown on Ctrl-C (which hits Xvfb at the same moment) is not reported as a crash.
+    setTimeout(() => {
+      if (!expected && !isShuttingDown()) log(`x11 connection to ${display} ended unexpectedly (X server gone?)`);
+    }, 100).unref();
   });
   const xtest = await new Promise<XTestExt>((resolve, reject) =>
     client.require('xtest', (err, ext) =>

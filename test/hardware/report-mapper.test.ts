@@ -56,6 +56,21 @@ describe('the keyboard mapper', () => {
   });
 });
 
+describe('unplugging', () => {
+  it('releases held keys and modifiers, plain keys first', () => {
+    const mapper = new KeyboardMapper();
+    mapper.map(keyboardReport({ modifiers: Modifier.LeftCtrl, keys: [0x06] }));
+    expect(mapper.reset()).toEqual([up(C), up(CTRL_L)]);
+    expect(mapper.reset()).toEqual([]);
+  });
+
+  it('releases held mouse buttons', () => {
+    const mapper = new MouseAbsMapper(100, 100);
+    mapper.map(mouseAbsReport({ x: 0, y: 0, buttons: 0x01, wheel: 0, pan: 0 }));
+    expect(mapper.reset()).toEqual([btn(1, false)]);
+  });
+});
+
 describe('the mouse mappers', () => {
   const abs = (x: number, y: number, buttons = 0, wheel = 0, pan = 0): Uint8Array => mouseAbsReport({ x, y, buttons, wheel, pan });
 
