@@ -149,7 +149,14 @@ export class MultipartParser {
     if (next === -1) return chunk.length;
     this.headerBytes += this.line.total + 1;
     const line = this.line.take();
-    if (line.length === 0) this.startBody();
+    if (line.length === 0) {
+      this.startBody();
+      return next;
+    }
+    // A delimiter instead of a header: the part was cut short (e.g. a writer restarted); follow it.
+    const kind = line[0] === 0x2d ? this.delimiter(line) : undefined;
+    if (kind === 'open') this.startHeaders();
+    else if (kind === 'close') this.state = 'epilogue';
     else this.lastHeader = addHeaderLine(this.headers, line.toString('latin1'), this.lastHeader);
     return next;
   }

@@ -80,6 +80,8 @@ export class Supervisor implements VideoSource {
         if (!live()) return;
         this.counts.bytes += chunk.length;
         parser?.push(chunk);
+        // After `--B--` nothing more can come (RFC 2046: the epilogue is ignored); start over now.
+        if (parser?.closed && live()) this.drop(videoError('stream-ended', 'the source sent the close delimiter'));
       },
       onClose: (err) => live() && this.drop(err),
       log: (key, line) => live() && this.log.line(key, line),

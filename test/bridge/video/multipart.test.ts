@@ -137,6 +137,17 @@ describe('MultipartParser', () => {
     expect(errors.map((e) => e.code)).toEqual(['bad-content-length']);
   });
 
+  it.each([
+    ['an open delimiter restarts the part', '--b\r\nX-A: 1\r\n--b\r\nContent-Length: 2\r\n\r\nok\r\n--b\r\n', ['ok'], false],
+    ['a close delimiter ends the body', '--b\r\nX-A: 1\r\n--b--\r\n--b\r\nContent-Length: 2\r\n\r\nno\r\n', [], true],
+  ])('follows a delimiter met among the headers: %s', (_name, text, bodies, closed) => {
+    const { parser, parts, errors } = collect({ boundary: 'b' });
+    parser.push(Buffer.from(text));
+    expect(parts.map((p) => p.body.toString())).toEqual(bodies);
+    expect(parser.closed).toBe(closed);
+    expect(errors).toEqual([]);
+  });
+
   it('ignores a line that only starts with the boundary', () => {
     const { parser, parts } = collect({ boundary: 'b' });
     parser.push(Buffer.from('--bc\r\nX: 1\r\n\r\nno\r\n--b\r\nContent-Length: 3\r\n\r\nyes\r\n--b--\r\n'));
@@ -154,5 +165,35 @@ describe('boundaryFromContentType', () => {
     ['image/jpeg; boundary=', undefined],
   ])('reads %j as %j', (ct, expected) => {
     expect(boundaryFromContentType(ct)).toBe(expected);
+  });
+});
+
+describe('MultipartParser on hostile input', () => {
+  /** Deterministic PRNG (mulberry32) so a failure reproduces. */
+  function rng(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('never throws and recovers the parts after random garbage (seed %i)', (seed) => {
+    const rand = rng(seed);
+    const noise = (n: number) => Buffer.from(Array.from({ length: n }, () => [0x0a, 0x0d, 0x2d, 0x62, Math.floor(rand() * 256)][Math.floor(rand() * 5)]!));
+    const good = serialise([{ body: Buffer.from('good-1') }, { body: Buffer.from('good-2') }], { boundary: 'b' });
+    // A close delimiter in the noise would legitimately end the body (RFC 2046: the epilogue is ignored).
+    const garbage = Buffer.from(noise(3000).toString('latin1').replaceAll('b--', 'b-x'), 'latin1');
+    const data = Buffer.concat([garbage, good]);
+    const { parser, parts } = collect({ boundary: 'b', maxPartBytes: 256, maxHeaderBytes: 128 });
+    for (let i = 0; i < data.length; ) {
+      const n = 1 + Math.floor(rand() * 300);
+      parser.push(data.subarray(i, i + n));
+      i += n;
+    }
+    // Garbage may end in a half-open part that swallows what follows; the last good part always survives.
+    expect(parts.at(-1)?.body.toString()).toBe('good-2');
+    for (const p of parts) expect(p.body.length).toBeLessThanOrEqual(256);
   });
 });

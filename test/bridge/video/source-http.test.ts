@@ -97,6 +97,16 @@ describe('HTTP video source', () => {
     await srv.close();
   });
 
+  it('starts over when the server sends the close delimiter but keeps the connection open', async () => {
+    const srv = await serve({ fn: (res) => (startStream(res), res.write(Buffer.concat([Buffer.from(`Content-Length: ${small.length}\r\n\r\n`), small, Buffer.from(`\r\n--${B}--\r\n`)]))) });
+    const r = recorder();
+    source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, fast);
+    await waitFor('a reconnect', () => source!.stats().reconnects >= 1);
+    expect(r.signals.slice(0, 2).map((s) => s.reason ?? s.present)).toEqual([true, 'stream-ended: the source sent the close delimiter']);
+    source.stop();
+    await srv.close();
+  });
+
   it.each([
     ['not a URL', 'bad-config'],
     ['ftp://127.0.0.1/stream', 'bad-config'],
