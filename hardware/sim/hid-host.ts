@@ -6,7 +6,9 @@ import path from 'node:path';
 import { KEYBOARD_REPORT_BYTES, MOUSE_ABS_REPORT_BYTES, MOUSE_REL_REPORT_BYTES } from '../../protocol/reports.ts';
 import { describeError } from './errors.ts';
 import { startHidEndpoint, type HidEndpoint } from './hid-endpoint.ts';
-import { KeyboardMapper, MouseAbsMapper, MouseRelMapper, reportProblem, xLedMaskToHid, type XAction } from './report-mapper.ts';
+import { xLedMaskToHid } from './leds.ts';
+import { reportProblem } from './report-checks.ts';
+import { KeyboardMapper, MouseAbsMapper, MouseRelMapper, type XAction } from './report-mapper.ts';
 import type { XInput } from './x-input.ts';
 
 export interface HidStats {

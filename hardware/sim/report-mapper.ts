@@ -6,7 +6,6 @@
 import {
   ABS_MAX,
   KEYBOARD_REPORT_BYTES,
-  Led,
   MAX_KEYS,
   MOUSE_ABS_REPORT_BYTES,
   MOUSE_REL_REPORT_BYTES,
@@ -147,32 +146,4 @@ export class MouseRelMapper {
     this.buttons = 0;
     return actions;
   }
-}
-
-/**
- * X core LED mask (GetKeyboardControl `led-mask`) → HID LED output report byte. X numbers its LEDs
- * from xkb's keycodes/evdev `indicator N` lines (1 Caps, 2 Num, 3 Scroll, 4 Compose, 5 Kana), LED N
- * being mask bit N-1; the HID LED page orders them Num 0x01, Caps 0x02, Scroll 0x04, Compose 0x08,
- * Kana 0x10 (HUT §11).
- */
-export function xLedMaskToHid(ledMask: number): number {
-  const bit = (n: number): number => (ledMask >>> n) & 1;
-  return (bit(1) * Led.NumLock) | (bit(0) * Led.CapsLock) | (bit(2) * Led.ScrollLock) | (bit(3) * Led.Compose) | (bit(4) * Led.Kana);
-}
-
-/**
- * Why a report breaks its layout (see protocol/reports.ts), or undefined if it is well formed.
- * Bad reports are still applied, clamped, as a lenient host would; the sim counts them so tests
- * catch a bridge that writes garbage.
- */
-export function reportProblem(kind: 'keyboard' | 'mouse' | 'mouse-relative', r: Uint8Array): string | undefined {
-  const s8 = (i: number): number => ((r[i]! << 24) >> 24);
-  if (kind === 'keyboard') return r[1] !== 0 ? 'reserved byte 1 is not 0' : undefined;
-  if (r[0]! & 0xe0) return 'button padding bits 5..7 set';
-  if (kind === 'mouse') {
-    const x = r[1]! | (r[2]! << 8), y = r[3]! | (r[4]! << 8);
-    if (x > ABS_MAX || y > ABS_MAX) return `coordinate above ${ABS_MAX}`;
-    return s8(5) === -128 || s8(6) === -128 ? 'wheel/pan -128 is below the logical minimum -127' : undefined;
-  }
-  return [1, 2, 3].some((i) => s8(i) === -128) ? 'value -128 is below the logical minimum -127' : undefined;
 }

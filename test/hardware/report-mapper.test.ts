@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { keyboardReport, Modifier, mouseAbsReport, mouseRelReport } from '../../protocol/reports.ts';
 import { HID_TO_EVDEV, usageToXKeycode } from '../../hardware/sim/hid-usage-table.ts';
-import { KeyboardMapper, MouseAbsMapper, MouseRelMapper, reportProblem, xLedMaskToHid, type XAction } from '../../hardware/sim/report-mapper.ts';
+import { xLedMaskToHid } from '../../hardware/sim/leds.ts';
+import { reportProblem } from '../../hardware/sim/report-checks.ts';
+import { KeyboardMapper, MouseAbsMapper, MouseRelMapper, type XAction } from '../../hardware/sim/report-mapper.ts';
 
 const down = (keycode: number): XAction => ({ kind: 'key', keycode, down: true });
 const up = (keycode: number): XAction => ({ kind: 'key', keycode, down: false });

@@ -140,7 +140,7 @@ describe('the simulated target', () => {
 describe('a simulated target with a German layout', () => {
   it('interprets the same key usages with its own keymap, as a real German machine would', async () => {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-test-de-'));
-    const sim = await startSimTarget({ display: ':93', width: 640, height: 480, workDir, xkbLayout: 'de', log: () => {} });
+    const sim = await startSimTarget({ display: ':88', width: 640, height: 480, workDir, xkbLayout: 'de', log: () => {} });
     try {
       const fd = fs.openSync(sim.devices.keyboard, O_FLAGS);
       // US positions of "touch yz": on a German keyboard the Y and Z keys are swapped.
