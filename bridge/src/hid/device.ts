@@ -114,7 +114,15 @@ export class HidDeviceWriter {
     while (this.queue.length > 0 && this.fd !== null) {
       const head = this.queue[0]!;
       try {
-        this.fs.writeSync(this.fd, head.report);
+        const n = this.fs.writeSync(this.fd, head.report);
+        if (n < head.report.length) {
+          // Never on hidg (the kernel takes whole reports), but a pty may take part of one; the
+          // rest goes next, so the report stream stays aligned for the reader.
+          head.report = head.report.subarray(n);
+          this.opts.counters.inc(`hid.${this.name}.partial`);
+          this.retryTimer ??= setTimeout(() => this.flush(), this.opts.retryMs ?? 1);
+          return;
+        }
       } catch (e) {
         const code = errnoCode(e);
         if (code === 'EAGAIN') {
