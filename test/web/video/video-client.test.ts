@@ -107,4 +107,20 @@ describe('video worker and client in real Chromium', () => {
     expect(await worker.evaluate(() => (globalThis as unknown as { brokenCalls: number }).brokenCalls)).toBe(1);
     expect(rig.pageErrors).toEqual([]);
   }, 30_000);
+
+  it('dispose() terminates the worker; later calls are harmless', async () => {
+    await openHarness(page, rig.secureUrl);
+    await send([{ name: 'frame1.jpg', seq: 1 }]);
+    await waitForStats(page, (x) => x.framesPainted === 1);
+    expect(page.workers()).toHaveLength(1);
+    const closed = page.workers()[0]!.waitForEvent('close');
+    const after = await page.evaluate(async () => {
+      const pendingStats = window.video.client.stats(); // in flight across dispose: must still settle
+      window.video.client.dispose();
+      window.video.client.frame(new Uint8Array(8), 2, 0, 0);
+      return [await pendingStats, await window.video.client.stats()];
+    });
+    await closed;
+    expect((after[1] as { lastSeq: number }).lastSeq).toBe(-1);
+  }, 30_000);
 });

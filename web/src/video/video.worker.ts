@@ -16,7 +16,7 @@ interface Decoded { image: VideoFrame | ImageBitmap; width: number; height: numb
 type Decode = (bytes: Uint8Array<ArrayBuffer>) => Promise<Decoded>;
 
 const WINDOW = 300;
-const now = () => performance.timeOrigin + performance.now();
+const now = () => performance.timeOrigin + performance.now(); // epoch ms, same clock as the page
 
 const DECODERS: Partial<Record<Exclude<VideoDecoderKind, 'none'>, Decode>> = {};
 if (typeof ImageDecoder === 'function') {
@@ -141,7 +141,7 @@ const api: VideoWorkerApi = {
       frameAgeMs: { p50: pct(a, 0.5), p95: pct(a, 0.95) },
     };
   },
-  reset() { pending = null; resetStats(); },
+  reset() { pending = null; resetStats(); }, // an in-flight decode still lands in the new counters
   sample(x, y) {
     if (!ctx) throw new Error('sample before attach()');
     return Array.from(ctx.getImageData(x, y, 1, 1).data) as Rgba;
