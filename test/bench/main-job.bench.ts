@@ -17,7 +17,7 @@ import type { HidFs } from '../../bridge/src/hid/device.ts';
 import { startBridge } from '../../bridge/src/server.ts';
 import { startSimTarget } from '../../hardware/sim/target.ts';
 import { encode, PROTOCOL_VERSION } from '../../protocol/index.ts';
-import { launchChromium } from '../e2e/harness.ts';
+import { launchChromium, typeLikeAPerson } from '../e2e/harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DISPLAY = process.env.SIM_DISPLAY ?? ':94';
@@ -59,6 +59,10 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${bridge.port}/`);
     await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 30_000 });
+    // A text-dense screen (the heavy case for MJPEG) that keeps changing every 100 ms.
+    await page.locator('#screen').click({ position: { x: 5, y: 5 } });
+    await typeLikeAPerson(page, 'clear; ls -la /usr/bin | head -40; while true; do date +%T.%N; sleep 0.1; done');
+    await page.keyboard.press('Enter');
     await sleep(3000); // warm up: decoder chosen, JIT warm
     const stats = () => page.evaluate(() => (window as unknown as PageKvm).kvm.stats());
     const s0 = await stats();
@@ -127,7 +131,8 @@ async function main(): Promise<void> {
     const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
     const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
     const perViewer = viewers.map((v, i) => ((v.frames - f0[i]!) / secs).toFixed(1)).join(', ');
-    console.log(`bridge with 4 viewers: CPU ${cpuPct.toFixed(1)} % of one core, RSS ${rss.toFixed(1)} MiB (peak ${hwm.toFixed(1)} MiB); frames/s per viewer: ${perViewer}`);
+    const kb = viewers[0]!.bytes / Math.max(1, viewers[0]!.frames) / 1024;
+    console.log(`bridge with 4 viewers: CPU ${cpuPct.toFixed(1)} % of one core, RSS ${rss.toFixed(1)} MiB (peak ${hwm.toFixed(1)} MiB); frames/s per viewer: ${perViewer}; ${kb.toFixed(0)} KiB per frame`);
     for (const v of viewers) v.ws.close();
     child.kill('SIGTERM');
   } finally {
