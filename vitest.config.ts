@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast units run in parallel; end-to-end tests drive real Xvfb, ffmpeg and Chromium,
-// so they run one file at a time to stay inside a 2-core machine.
+// Projects: fast units run in parallel; end-to-end tests drive real Xvfb, ffmpeg and Chromium,
+// and the kernel rig boots a real kernel under QEMU, so those run one file at a time to stay
+// inside a 2-core machine.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/rig/**', 'test/layouts-e2e/**', 'node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -20,6 +21,24 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'rig',
+          include: ['test/rig/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'layouts',
+          include: ['test/layouts-e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 1_800_000,
+          hookTimeout: 300_000,
         },
       },
     ],
