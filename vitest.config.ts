@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/rig/**', 'test/layouts-e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/rig/**', 'test/deploy/**', 'test/layouts-e2e/**', 'node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -30,6 +30,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
         },
       },
       {
