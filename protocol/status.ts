@@ -1,12 +1,21 @@
 import { arity, bool, num, str, uint } from './fields.ts';
+import { ProtocolError } from './errors.ts';
 
 export const StatusTag = { hid: 0x20, leds: 0x21, video: 0x22 } as const;
 
+export const USB_HOST_STATES = ['connected', 'disconnected', 'unknown'] as const;
 /**
- * Whether each HID device can take reports. Wire: `[0x20, keyboard, mouse, mouseRel]` (booleans).
+ * The target's USB host as the gadget's UDC sees it: 'connected' when the UDC state is
+ * "configured" (the host enumerated the gadget), 'unknown' where there is no UDC to ask.
+ */
+export type UsbHostState = (typeof USB_HOST_STATES)[number];
+
+/**
+ * Whether each HID device can take reports, and whether the target's USB host is there.
+ * Wire: `[0x20, keyboard, mouse, mouseRel, host]` (booleans, then a UsbHostState string).
  * Offline means the device node is missing or the target's USB host is gone (ESHUTDOWN).
  */
-export interface HidStatus { type: 'hid-status'; keyboard: boolean; mouse: boolean; mouseRel: boolean }
+export interface HidStatus { type: 'hid-status'; keyboard: boolean; mouse: boolean; mouseRel: boolean; host: UsbHostState }
 
 /**
  * The target's lock-key LEDs from the keyboard's LED output report. Wire: `[0x21, leds]`, a bit
@@ -25,7 +34,7 @@ export type StatusMessage = HidStatus | LedStatus | VideoStatus;
 export function statusToWire(m: StatusMessage): unknown[] {
   switch (m.type) {
     case 'hid-status':
-      return [StatusTag.hid, m.keyboard, m.mouse, m.mouseRel];
+      return [StatusTag.hid, m.keyboard, m.mouse, m.mouseRel, m.host];
     case 'leds':
       return [StatusTag.leds, m.leds];
     case 'video-status':
@@ -35,9 +44,12 @@ export function statusToWire(m: StatusMessage): unknown[] {
 
 export function statusFromWire(tag: number, w: readonly unknown[]): StatusMessage | undefined {
   switch (tag) {
-    case StatusTag.hid:
-      arity(w, 'hid-status', 3);
-      return { type: 'hid-status', keyboard: bool(w[1], 'hid-status.keyboard'), mouse: bool(w[2], 'hid-status.mouse'), mouseRel: bool(w[3], 'hid-status.mouseRel') };
+    case StatusTag.hid: {
+      arity(w, 'hid-status', 4);
+      const host = str(w[4], 'hid-status.host', 16);
+      if (!(USB_HOST_STATES as readonly string[]).includes(host)) throw new ProtocolError('bad-field', `hid-status.host: unknown ${JSON.stringify(host)}`);
+      return { type: 'hid-status', keyboard: bool(w[1], 'hid-status.keyboard'), mouse: bool(w[2], 'hid-status.mouse'), mouseRel: bool(w[3], 'hid-status.mouseRel'), host: host as UsbHostState };
+    }
     case StatusTag.leds:
       arity(w, 'leds', 1);
       return { type: 'leds', leds: uint(w[1], 'leds.leds', 0xff) };

@@ -13,11 +13,13 @@ export interface BridgeConfig {
   staticDir: string;
   hid: HidPaths;
   video: VideoSourceConfig;
+  /** Serve HTTPS/WSS with this PEM certificate and key (needed for ImageDecoder off localhost). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** Defaults for a Raspberry Pi: the gadget's nodes in creation order and uStreamer on loopback. */
 export const PI_DEFAULTS: Omit<BridgeConfig, 'port' | 'host' | 'staticDir'> = {
-  hid: { keyboard: '/dev/hidg0', mouse: '/dev/hidg1', mouseRel: '/dev/hidg2' },
+  hid: { keyboard: '/dev/hidg0', mouse: '/dev/hidg1', mouseRel: '/dev/hidg2', udcState: 'auto' },
   video: { kind: 'http', url: 'http://127.0.0.1:8080/stream' },
 };
 
@@ -50,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     staticDir: file.staticDir ?? DEFAULT_STATIC_DIR,
     hid: { ...PI_DEFAULTS.hid, ...file.hid },
     video: file.video ?? PI_DEFAULTS.video,
+    ...(file.tls && { tls: file.tls }),
   };
 }

@@ -124,7 +124,9 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     if (err) refuse(ws, err, err === 'busy' ? 'a batch is playing; cancel it or wait' : `${m.type} dropped: device offline`);
   };
 
-  const app = uWS.App();
+  // Browsers give secure contexts only to https (or localhost): WebCodecs' ImageDecoder and the
+  // service worker need one when the PWA is opened by the Pi's address.
+  const app = config.tls ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile }) : uWS.App();
   app.ws<UserData>('/ws', {
     compression: 0, // uWS.DISABLED (a type-only export in the typings): JPEG does not compress
     // Above the protocol limit, so an oversized message gets an error reply rather than a close.
@@ -208,7 +210,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     throw new Error(`cannot listen on ${config.host}:${config.port} (port in use? set PORT)`);
   }
   const port = uWS.us_socket_local_port(token);
-  log(`listening on http://${config.host}:${port}`);
+  log(`listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port}`);
 
   return {
     port,

@@ -5,12 +5,15 @@ import {
 import type { Counters } from '../counters.ts';
 import { HidDeviceWriter, type HidFs } from './device.ts';
 import { playBatch } from './batch.ts';
+import { watchUsbHost, type UdcStateSource } from './udc.ts';
 
 /** Device nodes from config. On the Pi: /dev/hidg0..2 or the udev names; here: the simulator's. */
 export interface HidPaths {
   keyboard: string;
   mouse: string;
   mouseRel: string;
+  /** The UDC state file telling whether the target's USB host is there ('auto': first UDC). */
+  udcState?: UdcStateSource;
 }
 
 export interface HidRelayOptions {
@@ -40,6 +43,7 @@ export class HidRelay {
   /** Last absolute report, so a release keeps the pointer where it is. */
   private lastMouse: Uint8Array = new Uint8Array(MOUSE_ABS_REPORT_BYTES);
   private batch: { id: number; owner: ClientId; cancel: (reason: string) => void } | null = null;
+  private readonly host: ReturnType<typeof watchUsbHost>;
 
   constructor(private readonly opts: HidRelayOptions) {
     const common = {
@@ -66,10 +70,17 @@ export class HidRelay {
       mouse: new HidDeviceWriter({ ...common, name: 'mouse', path: opts.paths.mouse, policy: 'coalesce' }),
       'mouse-rel': new HidDeviceWriter({ ...common, name: 'mouse-rel', path: opts.paths.mouseRel, policy: 'coalesce' }),
     };
+    this.host = watchUsbHost(opts.paths.udcState, () => opts.onStatus(this.status()));
   }
 
   status(): HidStatus {
-    return { type: 'hid-status', keyboard: this.devices.keyboard.isOnline(), mouse: this.devices.mouse.isOnline(), mouseRel: this.devices['mouse-rel'].isOnline() };
+    return {
+      type: 'hid-status',
+      keyboard: this.devices.keyboard.isOnline(),
+      mouse: this.devices.mouse.isOnline(),
+      mouseRel: this.devices['mouse-rel'].isOnline(),
+      host: this.host?.current() ?? 'unknown',
+    };
   }
 
   currentLeds(): number {
@@ -151,6 +162,7 @@ export class HidRelay {
 
   close(): void {
     this.batch?.cancel('bridge stopping');
+    this.host.stop();
     for (const d of Object.values(this.devices)) d.close();
   }
 }

@@ -28,6 +28,11 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
       <span class="item" data-testid="hid" data-online={String(s.hid().keyboard && s.hid().mouse)}>
         Keyboard {s.hid().keyboard ? 'online' : 'offline'} · Mouse {s.hid().mouse ? 'online' : 'offline'}
       </span>
+      <Show when={s.hid().host !== 'unknown'}>
+        <span class="item" data-testid="usb-host" data-host={s.hid().host}>
+          Target USB {s.hid().host === 'connected' ? 'connected' : 'not connected'}
+        </span>
+      </Show>
       <span class="item leds" data-testid="leds" data-leds={s.leds()}>
         {LEDS.map(([name, bit]) => <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>{name}</span>)}
       </span>

@@ -26,7 +26,7 @@ export function bridgeUrl(loc: Location = location): string {
  */
 export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => void }): KvmSession {
   const [info, setInfo] = createSignal<ConnectionInfo>({ state: 'connecting', detail: '', retryAt: 0, rttMs: Number.NaN, clockOffsetMs: 0 });
-  const [hid, setHid] = createSignal<HidStatus>({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false });
+  const [hid, setHid] = createSignal<HidStatus>({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
   const [leds, setLeds] = createSignal(0);
   const [video, setVideo] = createSignal<VideoStatus>({ type: 'video-status', present: false, width: 0, height: 0, fps: 0, reason: 'connecting' });
   const [lastError, setLastError] = createSignal('');
@@ -72,7 +72,7 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     onMessage,
     onInfo: (i) => {
       setInfo(i);
-      if (i.state !== 'open') setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false });
+      if (i.state !== 'open') setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
     },
   });
   onCleanup(() => conn.dispose());
