@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     staticDir: DEFAULT_STATIC_DIR,
     hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
     video: { kind: 'command', argv: sim.videoCommand },
-  });
+  }, { listenRetryMs: 90_000 });
   console.log('');
   console.log(`  KVM ready: open http://localhost:${bridge.port}/`);
   console.log(`  simulated target: X display ${sim.display} (${sim.width}x${sim.height}), HID devices ${sim.devices.keyboard}, ${sim.devices.mouse}`);

@@ -7,7 +7,7 @@ import { startBridge } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const bridge = await startBridge(config);
+  const bridge = await startBridge(config, { listenRetryMs: 90_000 });
   const stop = (signal: string): void => {
     console.log(`[bridge] ${signal}: releasing keys and stopping`);
     void bridge.close().then(() => process.exit(0));

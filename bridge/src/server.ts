@@ -34,6 +34,8 @@ export interface BridgeOptions {
   /** Test hook: fake fs for the HID devices. */
   hidFs?: HidFs;
   hidTimings?: { retryMs?: number; reopenMs?: number; readMs?: number };
+  /** How long to keep retrying a busy port, ms (default 0: fail at once). */
+  listenRetryMs?: number;
 }
 
 /**
@@ -203,7 +205,15 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     });
   });
 
-  const token = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
+  // uWS binds without SO_REUSEADDR, so after a restart the port stays taken while the previous
+  // run's connections sit in TIME_WAIT (up to 60 s). Keep trying rather than give up.
+  const listen = () => new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
+  let token = await listen();
+  for (const end = Date.now() + (opts.listenRetryMs ?? 0); !token && Date.now() < end; token = await listen()) {
+    counters.inc('http.listen_retry');
+    limited('listen', `port ${config.port} busy (TIME_WAIT from a previous run?); retrying`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   if (!token) {
     relay.close();
     video.stop();
@@ -223,6 +233,8 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
       relay.close();
       for (const ws of [...sockets]) ws.end(1001, 'bridge stopping');
       uWS.us_listen_socket_close(token);
+      // Also drops idle HTTP keep-alive connections, so the port can be bound again at once.
+      app.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_STATIC_DIR } from '../../bridge/src/config.ts';
 import { startBridge, type Bridge } from '../../bridge/src/server.ts';
 import { startSimTarget, type SimTarget } from '../../hardware/sim/target.ts';
+import { startOutageProxy } from './outage-proxy.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -18,6 +19,8 @@ export function launchChromium(): Promise<Browser> {
 export interface Stack {
   sim: SimTarget;
   bridge: Bridge;
+  /** Cuts the network between page and bridge, runs `whileDown`, then restores it. */
+  outage(whileDown: () => Promise<void>): Promise<void>;
   browser: Browser;
   page: Page;
   url: string;
@@ -34,18 +37,16 @@ export async function startStack(opts: { display: string; width?: number; height
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
   const sim = await startSimTarget({ display: opts.display, width: opts.width ?? 1024, height: opts.height ?? 768, fps: opts.fps ?? 15, workDir, log });
-  const bridge = await startBridge(
-    {
-      port: 0, host: '127.0.0.1', staticDir: DEFAULT_STATIC_DIR,
-      hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
-      video: { kind: 'command', argv: sim.videoCommand },
-    },
-    { log },
-  );
+  const bridge = await startBridge({
+    port: 0, host: '127.0.0.1', staticDir: DEFAULT_STATIC_DIR,
+    hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
+    video: { kind: 'command', argv: sim.videoCommand },
+  }, { log });
+  const proxy = await startOutageProxy(bridge.port);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-  const url = `http://127.0.0.1:${bridge.port}/`;
+  const url = `http://127.0.0.1:${proxy.port}/`;
   await page.goto(url);
   await page.waitForSelector('[data-testid="conn"][data-state="open"]', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 30_000 });
@@ -53,16 +54,23 @@ export async function startStack(opts: { display: string; width?: number; height
     const kvm = (window as unknown as { kvm?: { connection(): { video?: { present?: boolean } } } }).kvm;
     return kvm?.connection().video?.present === true;
   }, null, { timeout: 30_000 });
-  return {
+  const stack: Stack = {
     sim, bridge, browser, page, url, workDir,
+    outage: async (whileDown) => {
+      await proxy.cut();
+      await whileDown();
+      await proxy.restore();
+    },
     stop: async () => {
       await browser.close().catch((e: unknown) => console.warn('browser close failed', e));
+      await proxy.close();
       await bridge.close();
       await sim.stop();
       rmSync(workDir, { recursive: true, force: true });
       if (process.env.E2E_LOGS) console.log(logs.join('\n'));
     },
   };
+  return stack;
 }
 
 /** US-layout key for each printable ASCII character: what a person with a US keyboard presses. */
