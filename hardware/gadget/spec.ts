@@ -4,7 +4,7 @@ import { KEYBOARD_REPORT_DESC, MOUSE_ABS_REPORT_DESC, MOUSE_REL_REPORT_DESC } fr
 /**
  * What the gadget looks like to the target: the composite device webkvm presents through configfs
  * (kernel Documentation/usb/gadget_configfs.rst). Values follow the anchor products
- * (hardware-facts §1.1): Linux Foundation "Multifunction Composite Gadget" IDs, 500 mA.
+ * (hardware-facts §1.1): Linux Foundation "Multifunction Composite Gadget" IDs, MaxPower 250.
  */
 
 /** The one configuration, configs/c.1, and the string table language (0x409, English (US)). */
@@ -40,7 +40,10 @@ export interface GadgetSpec {
   product: string;
   serialnumber: string;
   configuration: string;
-  /** Units of 2 mA (USB 2.0 §9.6.3 bMaxPower): 250 = 500 mA. */
+  /**
+   * configfs `MaxPower`, in mA: the composite layer converts it to bMaxPower's 2 mA units (USB 2.0
+   * §9.6.3), so 250 declares 250 mA (the rig's host reads back "250mA"), not 500 mA.
+   */
   maxPower: number;
   /**
    * Functions in creation order. f_hid gives each new instance the lowest free minor, so on a

@@ -1,8 +1,59 @@
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-const emit = (o: object) => process.stdout.write(`@rig ${JSON.stringify(o)}\n`);
-emit({ type: 'hello', uptime: fs.readFileSync('/proc/uptime', 'utf8') });
-const r = spawnSync(process.execPath, ['/rig/webkvm-gadget.mjs', 'up'], { encoding: 'utf8' });
-emit({ type: 'up', status: r.status, out: r.stdout, err: r.stderr, uptime: fs.readFileSync('/proc/uptime', 'utf8') });
-await new Promise((r) => setTimeout(r, 2000));
-emit({ type: 'devs', d: fs.readFileSync('/proc/bus/input/devices', 'utf8'), hidg: fs.readdirSync('/dev').filter((n) => n.startsWith('hidg')), uptime: fs.readFileSync('/proc/uptime', 'utf8') });
+/**
+ * The guest side of the kernel rig, run by /init under QEMU: sets the gadget up with the project's
+ * own setup bundle, drives it with the bridge's own HID relay and writer, reads what the host side
+ * of the same kernel makes of it from evdev, and prints one `@rig {json}` line per check for
+ * test/rig/rig.test.ts. Checks run in a fixed order: EAGAIN needs a mouse nobody has opened yet,
+ * and replug and down change the devices the others use.
+ */
+import { GUEST_GADGET } from '../initramfs.ts';
+import { checkEagain } from './check-eagain.ts';
+import { checkKeyboard } from './check-keyboard.ts';
+import { checkLeds } from './check-leds.ts';
+import { checkMice } from './check-mice.ts';
+import { checkReplug } from './check-replug.ts';
+import { checkSetupDown, checkSetupUp } from './check-setup.ts';
+import { checkThroughput } from './check-throughput.ts';
+import { makeContext } from './context.ts';
+import { emit, waitFor } from './util.ts';
+
+async function check<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  const start = performance.now();
+  try {
+    const result = await run();
+    emit('check', { name, ms: Math.round(performance.now() - start), result });
+    return result;
+  } catch (e) {
+    const err = e as { code?: unknown; message?: unknown; stack?: unknown };
+    emit('check', { name, ms: Math.round(performance.now() - start), error: { code: String(err.code ?? 'exception'), message: String(err.message ?? e), stack: String(err.stack ?? '') } });
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  emit('start');
+  const setup = await check('setup', () => checkSetupUp(GUEST_GADGET));
+  if (!setup) return;
+  const ctx = makeContext(GUEST_GADGET, setup.udc, setup.paths, setup.inputs);
+  await check('relay-online', async () => {
+    const ms = await waitFor(() => { const s = ctx.relay.status(); return s.keyboard && s.mouse && s.mouseRel; }, 5000, 'relay online');
+    return { ms, status: ctx.relay.status() };
+  });
+  await check('eagain', () => checkEagain(ctx));
+  await check('keyboard', () => checkKeyboard(ctx));
+  await check('leds', () => checkLeds(ctx));
+  await check('mice', () => checkMice(ctx));
+  await check('throughput', () => checkThroughput(ctx));
+  await check('replug', () => checkReplug(ctx));
+  ctx.relay.close();
+  for (const r of Object.values(ctx.readers)) r?.close();
+  await check('down', () => checkSetupDown(GUEST_GADGET, ctx.inputs));
+  emit('done', { counters: ctx.counters.snapshot(), log: ctx.log.slice(-40) });
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    emit('fatal', { message: String(e) });
+    process.exit(1);
+  },
+);

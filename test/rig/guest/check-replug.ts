@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import { WEBKVM_GADGET } from '../../../hardware/gadget/spec.ts';
+import { keyboardReport, mouseAbsReport, mouseRelReport } from '../../../protocol/reports.ts';
+import { CLIENT, type RigContext, waitForInputs } from './context.ts';
+import { EV_KEY, EvdevReader } from './evdev.ts';
+import { inputOf } from './inputs.ts';
+import { sleep, until, waitFor } from './util.ts';
+
+const UDC_FILE = `/sys/kernel/config/usb_gadget/${WEBKVM_GADGET.name}/UDC`;
+const KEY_B = 48;
+const allOnline = (ctx: RigContext) => {
+  const s = ctx.relay.status();
+  return s.keyboard && s.mouse && s.mouseRel;
+};
+
+/**
+ * Unplug and replug, as the target sees it: unbinding the UDC disables the functions (writes fail
+ * with ESHUTDOWN) and removes /dev/hidg*; the writers must go offline and refuse input rather
+ * than queue it. Rebinding creates new nodes; the writers must reopen by themselves and typing
+ * must resume, with nothing typed while offline replayed. (soft_connect does not re-enumerate
+ * under dummy_hcd, so UDC unbind/bind stands in for the cable; hardware-facts §4.)
+ */
+export async function checkReplug(ctx: RigContext) {
+  const oldInputs = ctx.inputs.map((i) => i.input);
+  const hostBefore = ctx.relay.status().host;
+  const unplugAt = performance.now();
+  fs.writeFileSync(UDC_FILE, '\n');
+  const nodesGone = !fs.existsSync(ctx.paths.keyboard);
+  // Nothing tells the writers until they write (f_hid reads do not fail); a key press does.
+  ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x06] }));
+  ctx.relay.report(CLIENT, 'mouse', mouseAbsReport({ buttons: 0, x: 1, y: 1, wheel: 0, pan: 0 }));
+  ctx.relay.report(CLIENT, 'mouse-rel', mouseRelReport({ buttons: 0, dx: 1, dy: 0, wheel: 0 }));
+  const offlineMs = await waitFor(() => { const s = ctx.relay.status(); return !s.keyboard && !s.mouse && !s.mouseRel; }, 3000, 'all writers offline');
+  const refused = ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x07] }));
+  await sleep(1100); // let the relay's UDC watcher (1 s) see the state
+  const hostUnplugged = ctx.relay.status().host;
+  const offlineCodes = Object.entries(ctx.counters.snapshot()).filter(([k]) => /\.offline\./.test(k)).map(([k, v]) => `${k}=${v}`);
+
+  const plugAt = performance.now();
+  fs.writeFileSync(UDC_FILE, ctx.udc);
+  const inputs = await waitForInputs(WEBKVM_GADGET, 20_000, oldInputs);
+  const enumeratedMs = Math.round(performance.now() - plugAt);
+  const reopenedMs = await waitFor(() => allOnline(ctx), 10_000, 'writers online again') + enumeratedMs;
+  ctx.inputs = inputs;
+  for (const r of [ctx.readers.keyboard, ctx.readers.mouse, ctx.readers.mouseRel]) r?.close();
+  ctx.readers = { keyboard: new EvdevReader(inputOf(inputs, 'keyboard').event) };
+  const kbd = ctx.readers.keyboard;
+
+  // Type until it arrives: the first write after re-enumeration may still meet a disabled endpoint.
+  let attempts = 0;
+  const typedStart = performance.now();
+  while (kbd.of(EV_KEY, [KEY_B]).filter((e) => e.value !== 2).length < 2 && performance.now() - typedStart < 10_000) {
+    attempts++;
+    ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x05] }));
+    ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [] }));
+    await until(() => kbd.of(EV_KEY, [KEY_B]).length >= 2 || !allOnline(ctx), 1000);
+  }
+  const typedMs = Math.round(performance.now() - typedStart);
+  await sleep(100);
+  return {
+    nodesGone,
+    offlineMs: Math.round(offlineMs),
+    offlineCodes,
+    statusesSeen: ctx.statuses.length,
+    refusedWhileOffline: refused ?? null,
+    host: { before: hostBefore, unplugged: hostUnplugged, after: ctx.relay.status().host },
+    unplugToPlugMs: Math.round(plugAt - unplugAt),
+    enumeratedMs,
+    reopenedMs,
+    typedAttempts: attempts,
+    typedMs,
+    typed: kbd.of(EV_KEY, [KEY_B]).filter((e) => e.value !== 2).map((e) => e.value),
+    /** Key events other than B on the new keyboard: input made while offline, replayed. */
+    stale: kbd.of(EV_KEY).filter((e) => e.code !== KEY_B).map((e) => `${e.code}=${e.value}`),
+  };
+}
