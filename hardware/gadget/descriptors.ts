@@ -1,6 +1,6 @@
 /**
  * HID report descriptors of the three gadget functions, one item per line. They must describe
- * exactly the report layouts in protocol/reports.ts; test/hardware/gadget-descriptors.test.ts
+ * exactly the report layouts in protocol/reports.ts; test/rig/gadget/descriptors.test.ts
  * parses them and checks the sizes and ranges, and the kernel rig (test/rig/) proves that Linux's
  * hid-generic turns our reports into the expected evdev events.
  *
