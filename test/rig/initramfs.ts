@@ -58,6 +58,15 @@ echo '${RIG_PREFIX}{"type":"exit","code":'$?'}'
 poweroff -f
 `;
 
+/** Where the rig puts the project's udev rules in the guest, and udevadm if the host has it. */
+export const GUEST_UDEV_RULES = '/etc/udev/rules.d/99-webkvm-hid.rules';
+export const GUEST_UDEVADM = '/usr/bin/udevadm';
+
+/** The host's udevadm (Debian package udev), or undefined: the rig then skips the udev check. */
+export function hostUdevadm(): string | undefined {
+  return ['/usr/bin/udevadm', '/bin/udevadm'].find((p) => fs.existsSync(p));
+}
+
 export interface InitramfsInput {
   kernel: RigKernel;
   /** Guest path → host file, e.g. { '/rig/guest.mjs': '/tmp/.../guest.mjs' }. */
@@ -72,12 +81,19 @@ export function buildInitramfs(input: InitramfsInput): number {
   cpio.copy(busyboxPath(), '/bin/busybox');
   const node = process.execPath;
   cpio.copy(node, '/usr/bin/node');
-  for (const lib of sharedLibraries(node)) cpio.copy(lib, lib);
+  const libs = new Set(sharedLibraries(node));
   const names = input.kernel.modules.map((m) => basename(m, '.ko'));
   input.kernel.modules.forEach((m, i) => cpio.copy(m, `/lib/modules/${names[i]}.ko`));
   cpio.file('/etc/passwd', Buffer.from('root:x:0:0:root:/:/bin/sh\n'));
   cpio.file('/etc/group', Buffer.from('root:x:0:\nwebkvm:x:990:\n'));
   for (const [guest, host] of Object.entries(input.files)) cpio.copy(host, guest);
+  const udevadm = hostUdevadm();
+  if (udevadm) {
+    cpio.copy(udevadm, GUEST_UDEVADM);
+    for (const lib of sharedLibraries(udevadm)) libs.add(lib);
+    cpio.dir('/run/udev');
+  }
+  for (const lib of libs) cpio.copy(lib, lib);
   cpio.file('/init', Buffer.from(init(names)), 0o755);
   cpio.close();
   return fs.statSync(input.out).size;

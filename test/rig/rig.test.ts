@@ -54,18 +54,35 @@ describe('kernel rig', () => {
     expect(new Set([r.paths.keyboard, r.paths.mouse, r.paths.mouseRel]).size).toBe(3);
   }));
 
-  it('has the relay online on the gadget nodes', () => {
-    expect(result('relay-online').status).toMatchObject({ keyboard: true, mouse: true, mouseRel: true });
+  it('names the hidg nodes with the udev rules: right function, group webkvm, mode 0660', (ctx) => {
+    const r = result('udev');
+    if (r.skipped) {
+      verdicts.udev = false;
+      ctx.skip(r.skipped);
+    }
+    expect(r.devices.map((d: Record<string, unknown>) => [d.link, d.target, d.mode, d.gid])).toEqual(
+      r.devices.map((d: Record<string, unknown>) => [d.link, d.expected, '660', 990]),
+    );
+    expect(r.ok).toBe(true);
+    verdicts.udev = true;
+  });
+
+  it('has the relay online on the udev names', () => {
+    const r = result('relay-online');
+    expect(r.status).toMatchObject({ keyboard: true, mouse: true, mouseRel: true });
+    if (verdicts.udev) expect(r.paths).toMatchObject({ keyboard: '/dev/webkvm-keyboard', mouse: '/dev/webkvm-mouse', mouseRel: '/dev/webkvm-mouse-rel' });
   });
 
   it('writes while the host does not poll get EAGAIN without blocking or starving other I/O', judged('eagain', () => {
     const r = result('eagain');
     expect(r.eagain).toBeGreaterThan(0);
     expect(r.stillPending).toBe(true);
-    expect(r.timerMs).toBeLessThan(500);
+    // A blocked event loop or a starved threadpool would never finish these while the mouse is
+    // stuck; the bounds are loose because the emulator shares two cores with other work.
+    expect(r.timerMs).toBeLessThan(1000);
     expect(r.readFileOk).toBe(true);
-    expect(r.readFileMs).toBeLessThan(500);
-    expect(r.keyboardMs).toBeLessThan(2000);
+    expect(r.readFileMs).toBeLessThan(1000);
+    expect(r.keyboardMs).toBeLessThan(3000);
     expect(r.deliveredMs).not.toBeNull();
     expect(r.received).toEqual(r.held);
   }));

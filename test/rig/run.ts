@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleGuest } from './bundle.ts';
-import { GUEST_GADGET, GUEST_MAIN, buildInitramfs } from './initramfs.ts';
+import { GUEST_GADGET, GUEST_MAIN, GUEST_UDEV_RULES, buildInitramfs } from './initramfs.ts';
 import { ensureKernel, rigCacheDir } from './kernel.ts';
 import { runQemu, type RigRecord } from './qemu.ts';
 
@@ -41,7 +41,9 @@ export async function runRig(log: (line: string) => void = () => undefined): Pro
   try {
     const bundles = await bundleGuest(work);
     const initrd = join(work, 'initrd.cpio');
-    const initramfsBytes = buildInitramfs({ kernel, out: initrd, files: { [GUEST_MAIN]: bundles.guest, [GUEST_GADGET]: bundles.gadget } });
+    const rules = fileURLToPath(new URL('../../hardware/gadget/udev/99-webkvm-hid.rules', import.meta.url));
+    const files = { [GUEST_MAIN]: bundles.guest, [GUEST_GADGET]: bundles.gadget, [GUEST_UDEV_RULES]: rules };
+    const initramfsBytes = buildInitramfs({ kernel, out: initrd, files });
     const prepMs = Date.now() - start;
     const consoleLog = join(rigCacheDir(), 'last-console.log');
     const run = await runQemu({ vmlinuz: kernel.vmlinuz, initrd, consoleLog, timeoutMs: 300_000, onRecord: (r) => log(`guest: ${r.type}${r.type === 'check' ? ` ${String(r.name)}` : ''}`) });
@@ -79,9 +81,9 @@ export function summary(run: RigRun, verdicts: Record<string, boolean>): string 
     `leds ${ok('leds')}`,
     `eagain ${ok('eagain')}`,
     `replug ${ok('replug')}`,
-    `setup ${ok('setup')}, down ${ok('down')}`,
-    `${String(get(run, 'throughput', 'writer.perSecond') ?? '?')} reports/s (batch ${String(get(run, 'throughput', 'batch.perSecond') ?? '?')}/s)`,
-    `(boot ${s(run.bootMs)} s, total ${s(run.qemuMs + run.prepMs)} s, kernel ${run.kernel})`,
+    `setup ${ok('setup')}, udev ${run.checks.get('udev')?.result?.skipped ? 'skipped' : ok('udev')}, down ${ok('down')}`,
+    `${String(get(run, 'throughput', 'writer.perSecond') ?? '?')} reports/s (batch ${String(get(run, 'throughput', 'batch.perSecond') ?? '?')}/s) ` +
+      `(boot ${s(run.bootMs)} s, total ${s(run.qemuMs + run.prepMs)} s, kernel ${run.kernel})`,
   ].join(', ');
 }
 

@@ -13,6 +13,7 @@ import { checkMice } from './check-mice.ts';
 import { checkReplug } from './check-replug.ts';
 import { checkSetupDown, checkSetupUp } from './check-setup.ts';
 import { checkThroughput } from './check-throughput.ts';
+import { UDEV_NAMES, checkUdev } from './check-udev.ts';
 import { makeContext } from './context.ts';
 import { emit, waitFor } from './util.ts';
 
@@ -33,10 +34,14 @@ async function main(): Promise<void> {
   emit('start');
   const setup = await check('setup', () => checkSetupUp(GUEST_GADGET));
   if (!setup) return;
-  const ctx = makeContext(GUEST_GADGET, setup.udc, setup.paths, setup.inputs);
+  // The bridge gets the udev rules' stable names, as the Pi's config will; the plain hidg nodes
+  // (matched by major:minor) only where the host has no udevadm to run the rules with.
+  const udev = await check('udev', async () => checkUdev(setup.paths));
+  const paths = udev && 'ok' in udev && udev.ok ? { ...setup.paths, ...UDEV_NAMES } : setup.paths;
+  const ctx = makeContext(GUEST_GADGET, setup.udc, paths, setup.inputs);
   await check('relay-online', async () => {
     const ms = await waitFor(() => { const s = ctx.relay.status(); return s.keyboard && s.mouse && s.mouseRel; }, 5000, 'relay online');
-    return { ms, status: ctx.relay.status() };
+    return { ms, status: ctx.relay.status(), paths };
   });
   await check('eagain', () => checkEagain(ctx));
   await check('keyboard', () => checkKeyboard(ctx));
