@@ -9,13 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The bundle's file name; setup.ts runs main() when started under this name. */
+/** The bundle's conventional file name. */
 export const GADGET_BUNDLE_NAME = 'webkvm-gadget.mjs';
 
-/**
- * Writes the bundle to `outfile` (its base name must be webkvm-gadget.mjs or setup.mjs, which is
- * how the bundle knows it was started directly). Resolves when written.
- */
+/** Writes the bundle (any file name) to `outfile`; resolves when written. */
 export async function bundleGadgetSetup(outfile: string): Promise<void> {
   await build({
     entryPoints: [join(here, 'setup.ts')],

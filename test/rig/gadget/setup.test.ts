@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GadgetError } from '../../../hardware/gadget/errors.ts';
 import { gadgetDown, gadgetUp, type GadgetPaths } from '../../../hardware/gadget/gadget.ts';
-import { main } from '../../../hardware/gadget/setup.ts';
+import { main } from '../../../hardware/gadget/cli.ts';
 
 // The configfs behaviour itself (mkdir creating attributes, bind, teardown order) needs a real
 // kernel: test/rig covers it. Here: the refusals that happen before configfs is touched.
