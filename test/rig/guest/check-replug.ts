@@ -34,6 +34,7 @@ export async function checkReplug(ctx: RigContext) {
   const refused = ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x07] }));
   await sleep(1100); // let the relay's UDC watcher (1 s) see the state
   const hostUnplugged = ctx.relay.status().host;
+  const udcState = fs.readFileSync(`/sys/class/udc/${ctx.udc}/state`, 'utf8').trim();
   const offlineCodes = Object.entries(ctx.counters.snapshot()).filter(([k]) => /\.offline\./.test(k)).map(([k, v]) => `${k}=${v}`);
 
   const plugAt = performance.now();
@@ -63,7 +64,8 @@ export async function checkReplug(ctx: RigContext) {
     offlineCodes,
     statusesSeen: ctx.statuses.length,
     refusedWhileOffline: refused ?? null,
-    host: { before: hostBefore, unplugged: hostUnplugged, after: ctx.relay.status().host },
+    /** The relay's UDC watcher; under dummy_hcd the UDC `state` file does not follow an unbind. */
+    host: { before: hostBefore, unplugged: hostUnplugged, after: ctx.relay.status().host, udcStateUnplugged: udcState, udcStateReplugged: fs.readFileSync(`/sys/class/udc/${ctx.udc}/state`, 'utf8').trim() },
     unplugToPlugMs: Math.round(plugAt - unplugAt),
     enumeratedMs,
     reopenedMs,
