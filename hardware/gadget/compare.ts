@@ -9,14 +9,16 @@ import { CONFIG, LANG, hex4, type GadgetSpec } from './spec.ts';
  */
 export function differences(dir: string, spec: GadgetSpec, udc: string): string[] {
   const diff: string[] = [];
-  const want = (path: string, value: string) => {
+  const want = (path: string, value: string, norm = (s: string) => s) => {
     const got = readText(join(dir, path));
-    if (got?.toLowerCase() !== value.toLowerCase()) diff.push(`${path}: ${JSON.stringify(got)} != ${JSON.stringify(value)}`);
+    if (got === null || norm(got) !== norm(value)) diff.push(`${path}: ${JSON.stringify(got)} != ${JSON.stringify(value)}`);
   };
-  want('idVendor', hex4(spec.idVendor));
-  want('idProduct', hex4(spec.idProduct));
-  want('bcdDevice', hex4(spec.bcdDevice));
-  want('bcdUSB', hex4(spec.bcdUSB));
+  // The kernel prints descriptor fields as 0x%04x; compare hex without regard to case.
+  const hex = (s: string) => s.toLowerCase();
+  want('idVendor', hex4(spec.idVendor), hex);
+  want('idProduct', hex4(spec.idProduct), hex);
+  want('bcdDevice', hex4(spec.bcdDevice), hex);
+  want('bcdUSB', hex4(spec.bcdUSB), hex);
   want(`strings/${LANG}/manufacturer`, spec.manufacturer);
   want(`strings/${LANG}/product`, spec.product);
   want(`strings/${LANG}/serialnumber`, spec.serialnumber);
