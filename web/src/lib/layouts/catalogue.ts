@@ -43,7 +43,8 @@ function score(e: CatalogueEntry, word: string): number | undefined {
 /**
  * Layouts matching every word of `query` in the name, PiKVM/JetKVM alias, description (evdev.xml),
  * language or country, best first: exact name, name prefix, description word, language or
- * country word, then any substring. An empty query returns the whole catalogue.
+ * country word, then any substring; ties go to the shorter description. An empty query returns
+ * the whole catalogue.
  */
 export function searchLayouts(query: string): CatalogueEntry[] {
   const q = fold(query).split(/\s+/).filter(Boolean);
@@ -59,7 +60,8 @@ export function searchLayouts(query: string): CatalogueEntry[] {
     }
     ranked.push({ e, s: e === whole ? -1 : s, i });
   });
-  return ranked.sort((a, b) => a.s - b.s || a.i - b.i).map((r) => r.e);
+  // Ties: the plainer layout first ("German" before "German (Neo 2)"), then catalogue order.
+  return ranked.sort((a, b) => a.s - b.s || a.e.description.length - b.e.description.length || a.i - b.i).map((r) => r.e);
 }
 
 const loaded = new Map<string, Promise<Layout>>();

@@ -14,12 +14,20 @@ export interface KeyLabels {
 }
 
 /**
- * The visible form of a dead key: what it makes when pressed twice (`´` for dead_acute), else
- * with Space, else its keysym name without the `dead_` prefix. From the layout's Compose data.
+ * The visible form of a dead key, from the layout's Compose data: what it makes when pressed
+ * twice (`´` for dead_acute), else with Space, else its combining mark on a dotted circle (taken
+ * from a composition it makes: dead_belowmacron + b = ḇ = b + U+0331 → `◌̱`), else its keysym
+ * name without `dead_`.
  */
 export function deadKeyLabel(layout: Layout, deadName: string): string {
   const table = layout.dead[deadName] ?? {};
-  return table[deadName] ?? table[' '] ?? deadName.slice('dead_'.length);
+  const spacing = table[deadName] ?? table[' '];
+  if (spacing !== undefined) return spacing;
+  for (const [next, result] of Object.entries(table)) {
+    const nfd = [...result.normalize('NFD')];
+    if (nfd.length === 2 && nfd[0] === next && /\p{M}/u.test(nfd[1]!)) return `\u25cc${nfd[1]}`;
+  }
+  return deadName.slice('dead_'.length);
 }
 
 /**
