@@ -95,6 +95,8 @@ export interface Chroot {
   runIsolated(argv: string[]): RunResult;
   /** A path inside the root, seen from outside. */
   path(p: string): string;
+  /** Unmounts /proc, /sys, /dev (before packing the root into a disk image); safe to call twice. */
+  unmount(): void;
   /** Unmounts and deletes everything; safe to call twice. */
   destroy(): void;
 }
@@ -115,12 +117,15 @@ export function makeChroot(log: (line: string) => void): Chroot {
   const dir = mkdtempSync(join(tmpdir(), 'webkvm-deploy-'));
   const root = join(dir, 'root');
   const mounted: string[] = [];
-  const destroy = (): void => {
+  const unmount = (): void => {
     for (const m of mounted.splice(0).reverse()) {
       const r = spawnSync('umount', [join(root, m)]);
       // A process left behind (it shouldn't be) would keep it busy: detach instead of failing.
       if (r.status !== 0) spawnSync('umount', ['-l', join(root, m)]);
     }
+  };
+  const destroy = (): void => {
+    unmount();
     // Never delete through a mount that is still there: /dev is this machine's own.
     const still = mountsUnder(root);
     if (still.length > 0) throw new DeployTestError('setup', `still mounted, not deleting ${dir}: ${still.join(', ')}`);
@@ -152,7 +157,7 @@ export function makeChroot(log: (line: string) => void): Chroot {
     const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec chroot ${quoted}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
     return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
-  return { root, run, runIsolated, path: (p) => join(root, p.replace(/^\/+/, '')), destroy };
+  return { root, run, runIsolated, path: (p) => join(root, p.replace(/^\/+/, '')), unmount, destroy };
 }
 
 /** This machine's node and npm, where a Debian root would have NodeSource's (/usr/bin, /usr/lib). */
@@ -174,13 +179,22 @@ function copyCheckout(dest: string): void {
   const excludes = ['.git', 'node_modules', 'web/dist', '.tsbuild', '.run', 'test-results'].map((e) => `--exclude=./${e}`);
   execFileSync('sh', ['-c', `tar -C "$1" ${excludes.join(' ')} -cf - . | tar -C "$2" -xf -`, 'sh', REPO, dest]);
   // The gadget's udev rules are written in parallel with this installer; until they land, a
-  // placeholder keeps the install going (the installer itself refuses a checkout without them).
+  // stand-in with the agreed names keeps the install going (the installer itself refuses a
+  // checkout without them) and gives the booted image its /dev/webkvm-* nodes.
   const rules = join(dest, 'hardware/gadget/udev/99-webkvm-hid.rules');
   if (!existsSync(rules)) {
     mkdirSync(dirname(rules), { recursive: true });
-    writeFileSync(rules, '# placeholder written by test/deploy: the real rules are not in this checkout yet\n');
+    writeFileSync(rules, STAND_IN_RULES);
   }
 }
+
+/** Written by test/deploy only while hardware/gadget/udev/99-webkvm-hid.rules is missing. */
+const STAND_IN_RULES = `# Stand-in written by test/deploy: hardware/gadget/udev/99-webkvm-hid.rules is not in this checkout yet.
+# Gadget functions are created keyboard, mouse, mouse-rel, so hidg0..2 in that order here.
+SUBSYSTEM=="hidg", KERNEL=="hidg0", SYMLINK+="webkvm-keyboard", GROUP="webkvm", MODE="0660"
+SUBSYSTEM=="hidg", KERNEL=="hidg1", SYMLINK+="webkvm-mouse", GROUP="webkvm", MODE="0660"
+SUBSYSTEM=="hidg", KERNEL=="hidg2", SYMLINK+="webkvm-mouse-rel", GROUP="webkvm", MODE="0660"
+`;
 
 function chrootEnv(root: string): Record<string, string> {
   const env: Record<string, string> = {
