@@ -45,7 +45,9 @@ export function xtermArgs(display: string): string[] {
 async function launch(o: TerminalOptions, onExit: () => void): Promise<Child> {
   const readyFile = path.join(o.runDir, 'shell-ready');
   fs.rmSync(readyFile, { force: true });
-  const env = { ...process.env, DISPLAY: o.display, SIM_WORKDIR: o.workDir, SIM_READY_FILE: readyFile };
+  // A UTF-8 locale, as a desktop target has: xterm then types UTF-8, and Xlib's built-in input
+  // method composes dead keys with the X Compose table (C.UTF-8 maps to en_US.UTF-8/Compose).
+  const env = { ...process.env, DISPLAY: o.display, SIM_WORKDIR: o.workDir, SIM_READY_FILE: readyFile, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
   const child = startChild('xterm', 'xterm', xtermArgs(o.display), { log: o.log, cwd: o.workDir, env, onUnexpectedExit: onExit });
   try {
     // No window manager places or sizes the window, so stretch it to the screen ourselves.
