@@ -1,11 +1,14 @@
 import { onCleanup, onMount } from 'solid-js';
 import type { Frame } from '../../../protocol/index.ts';
 import { forwardInput } from '../lib/input-forwarding.ts';
+import type { Layout } from '../lib/layouts/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import { makeVideoClient, type VideoClient } from '../video/video-client.ts';
 
 export interface ScreenProps {
   session: KvmSession;
+  /** Translated typing's layout and Caps Lock, or null for positional typing. */
+  translation: () => { layout: Layout; capsLock: boolean } | null;
   /** Receives the frame sink once the canvas exists. */
   onReady: (sink: (f: Frame) => void, video: VideoClient) => void;
 }
@@ -23,6 +26,7 @@ export function Screen(props: ScreenProps) {
       send: (m) => props.session.send(m),
       connected: () => props.session.info().state === 'open',
       videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
+      translation: () => props.translation(),
     });
     onCleanup(() => {
       stop();

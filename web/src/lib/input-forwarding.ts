@@ -1,5 +1,6 @@
 import { mouseAbsReport, type Message } from '../../../protocol/index.ts';
 import { makeKeyboardState } from './input/keyboard-state.ts';
+import { translateKey, type Layout } from './layouts/index.ts';
 import { buttonsFromMouseEvent, makeWheelAccumulator, mapToAbsolute, type Size } from './input/pointer.ts';
 
 export interface ForwardingTarget {
@@ -8,6 +9,11 @@ export interface ForwardingTarget {
   connected(): boolean;
   /** The target's screen size in pixels, for letterboxing; 0×0 before the first frame. */
   videoSize(): Size;
+  /**
+   * Translated typing: the target's layout and its Caps Lock LED, or null for positional typing
+   * (KeyboardEvent.code to the same key).
+   */
+  translation(): { layout: Layout; capsLock: boolean } | null;
 }
 
 /** Events from elements where the user types into the PWA itself are not forwarded. */
@@ -24,6 +30,8 @@ function isOwnTextField(t: EventTarget | null): boolean {
 export function forwardInput(keyRoot: Window, surface: HTMLElement, target: ForwardingTarget): () => void {
   const keys = makeKeyboardState();
   const wheel = makeWheelAccumulator();
+  /** Keys whose keydown was typed as a whole translated sequence: their keyup is swallowed. */
+  const typed = new Set<string>();
   let last = { buttons: 0, x: 0, y: 0 };
   const sendKeys = (report: Uint8Array | null): void => {
     if (report && !target.send({ type: 'keyboard', report })) keys.releaseAll();
@@ -37,6 +45,23 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     if (!target.connected()) {
       keys.releaseAll();
       return;
+    }
+    if (e.type === 'keyup' && typed.delete(e.code)) {
+      e.preventDefault();
+      return;
+    }
+    const tr = e.type === 'keydown' ? target.translation() : null;
+    if (tr) {
+      const t = translateKey({ key: e.key, code: e.code, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey, shiftKey: e.shiftKey, altGraph: e.getModifierState('AltGraph') }, tr.layout, { capsLock: tr.capsLock });
+      if (t.kind !== 'positional') {
+        e.preventDefault();
+        if (t.kind === 'type') {
+          typed.add(e.code);
+          // Each step is a whole report, sent in order; the bridge keeps keyboard order.
+          for (const step of t.steps) target.send({ type: 'keyboard', report: step.report });
+        }
+        return;
+      }
     }
     const report = e.type === 'keydown' ? keys.down(e.code) : keys.up(e.code);
     // Anything with a HID usage belongs to the target, including Tab, F5 and Ctrl+W where the

@@ -1,5 +1,5 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
-import { assertNever, type Frame, type HidStatus, type Message, type VideoStatus } from '../../../protocol/index.ts';
+import { assertNever, type BatchEnd, type BatchProgress, type Frame, type HidStatus, type Message, type VideoStatus } from '../../../protocol/index.ts';
 import { makeConnection, type ConnectionInfo } from './connection.ts';
 
 export interface KvmSession {
@@ -12,6 +12,8 @@ export interface KvmSession {
   lastError: Accessor<string>;
   /** Sends if connected; returns false (message dropped, never replayed) otherwise. */
   send(m: Message): boolean;
+  /** Subscribes to batch progress and ends (paste, macros); returns an unsubscribe function. */
+  onBatch(fn: (m: BatchProgress | BatchEnd) => void): () => void;
   decodeErrors(): Record<string, number>;
 }
 
@@ -30,6 +32,7 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
   const [leds, setLeds] = createSignal(0);
   const [video, setVideo] = createSignal<VideoStatus>({ type: 'video-status', present: false, width: 0, height: 0, fps: 0, reason: 'connecting' });
   const [lastError, setLastError] = createSignal('');
+  const batchListeners = new Set<(m: BatchProgress | BatchEnd) => void>();
 
   const onMessage = (m: Message): void => {
     switch (m.type) {
@@ -48,10 +51,12 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
       case 'error':
         setLastError(`${m.code}: ${m.message}`);
         return;
-      case 'hello':
       case 'batch-progress':
       case 'batch-end':
-        return; // paste and macros will subscribe to batch messages
+        for (const fn of batchListeners) fn(m);
+        return;
+      case 'hello':
+        return;
       case 'ping':
       case 'pong':
       case 'keyboard':
@@ -76,5 +81,13 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     },
   });
   onCleanup(() => conn.dispose());
-  return { info, hid, leds, video, lastError, send: conn.send, decodeErrors: conn.decodeErrors };
+  return {
+    info, hid, leds, video, lastError,
+    send: conn.send,
+    onBatch: (fn) => {
+      batchListeners.add(fn);
+      return () => batchListeners.delete(fn);
+    },
+    decodeErrors: conn.decodeErrors,
+  };
 }

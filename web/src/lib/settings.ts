@@ -1,0 +1,52 @@
+import { createSignal, type Accessor } from 'solid-js';
+import { UNICODE_FALLBACKS, type RatePreset, type UnicodeFallback } from './layouts/index.ts';
+
+/**
+ * How keys typed on this device reach the target:
+ * - positional: KeyboardEvent.code goes to the same key (both sides use the same layout);
+ * - translated: KeyboardEvent.key is typed with the target layout's keystrokes (layouts differ);
+ *   shortcuts with Ctrl, Alt or Meta stay positional.
+ */
+export type TypingMode = 'positional' | 'translated';
+
+export interface Settings {
+  /** The target computer's keyboard layout, as xkb names it (e.g. 'de', 'ch(fr)'). */
+  targetLayout: string;
+  typingMode: TypingMode;
+  pasteRate: RatePreset;
+  unicodeFallback: UnicodeFallback;
+}
+
+const KEY = 'webkvm.settings.v1';
+const DEFAULTS: Settings = { targetLayout: 'us', typingMode: 'positional', pasteRate: 'safe', unicodeFallback: 'skip' };
+
+function load(): Settings {
+  try {
+    const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Settings>;
+    const s = { ...DEFAULTS, ...raw };
+    if (!(UNICODE_FALLBACKS as readonly string[]).includes(s.unicodeFallback)) s.unicodeFallback = 'skip';
+    if (s.typingMode !== 'translated') s.typingMode = 'positional';
+    if (s.pasteRate !== 'fast') s.pasteRate = 'safe';
+    return s;
+  } catch (e) {
+    console.warn('settings unreadable, using defaults', e);
+    return DEFAULTS;
+  }
+}
+
+/** User settings kept in localStorage, so the installed PWA remembers them offline. */
+export function makeSettings(): { settings: Accessor<Settings>; update(patch: Partial<Settings>): void } {
+  const [settings, setSettings] = createSignal<Settings>(load());
+  return {
+    settings,
+    update(patch) {
+      const next = { ...settings(), ...patch };
+      setSettings(next);
+      try {
+        localStorage.setItem(KEY, JSON.stringify(next));
+      } catch (e) {
+        console.warn('settings not saved', e);
+      }
+    },
+  };
+}
