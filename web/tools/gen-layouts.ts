@@ -6,9 +6,11 @@
  *
  * Per layout of layout-list.ts: `xkbcli compile-keymap` (libxkbcommon-tools) flattens the
  * xkeyboard-config layout; keymap.ts parses it; layout-keys.ts reads every typing key as a HID
- * usage in eight states; dead-keys.ts joins its dead keys with the X Compose table. Descriptions
- * come from evdev.xml (`xkbcli list`), language and country names from iso-codes. Needs the
- * Debian packages xkb-data, libxkbcommon-tools, x11proto-dev, libx11-data and iso-codes.
+ * usage in eight states; dead-keys.ts joins its dead keys with the X Compose table. Keysyms map to
+ * text through keysymdef.h, minus those libX11 types differently (data/libx11-keysyms.json, from
+ * calibrate-libx11.ts). Descriptions come from evdev.xml (`xkbcli list`), language and country
+ * names from iso-codes. Needs the Debian packages xkb-data, libxkbcommon-tools, x11proto-dev,
+ * libx11-data and iso-codes.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +26,7 @@ import { loadCompose } from './xkb/compose.ts';
 import { deadKeysFor } from './xkb/dead-keys.ts';
 import { GenError } from './xkb/errors.ts';
 import { parseKeymap } from './xkb/keymap.ts';
-import { loadKeysymTable } from './xkb/keysyms.ts';
+import { loadKeysymTable, readLibx11Calibration } from './xkb/keysyms.ts';
 import { resolveKeys } from './xkb/layout-keys.ts';
 import { ISO_3166_1, ISO_639_3, loadIsoNames, parseXkbcliList } from './xkb/registry.ts';
 
@@ -61,6 +63,7 @@ export function generate(outDir: string, log: (line: string) => void = () => {})
     xkbData: version('xkb-data'),
     libxkbcommon: version('libxkbcommon0'),
     libx11Data: version('libx11-data'),
+    libx11: readLibx11Calibration().generated.libx11,
     x11protoDev: version('x11proto-dev'),
     notice: 'Generated from xkeyboard-config and the X Compose table. Do not edit.',
   };
@@ -77,7 +80,7 @@ export function generate(outDir: string, log: (line: string) => void = () => {})
   for (const choice of LAYOUT_CHOICES) {
     const reg = registry.get(choice.name);
     if (!reg) throw new GenError('UNKNOWN_LAYOUT', `${choice.name} is not in evdev.xml`);
-    const resolved = resolveKeys(parseKeymap(compile(choice.name)), keysyms);
+    const resolved = resolveKeys(parseKeymap(compile(choice.name)), keysyms, compose);
     const data: LayoutData = {
       generated: header,
       name: choice.name,

@@ -146,6 +146,12 @@ describe('resolveKeys', () => {
     expect(plain.keys.get(0x14)?.levels).toEqual(['q', 'Q', '', '']);
   });
 
+  it('types nothing for keysyms the X Compose table rewrites to two characters or holds back', () => {
+    const rewrites = { singles: new Map([[0x71, 'xy'], [0x51, 'Z']]), starters: new Set([0x40]) };
+    const r2 = resolveKeys(parseKeymap(keymap(SYMBOLS)), ks, rewrites);
+    expect(r2.keys.get(0x14)?.levels).toEqual(['', 'Z', '', 'Ω']);
+  });
+
   it('warns about keysym names it does not know', () => {
     const odd = resolveKeys(parseKeymap(keymap('\tkey <AE01> { [ 1, NotAKeysym ] };')), ks);
     expect(odd.warnings).toEqual(['unknown keysym NotAKeysym']);

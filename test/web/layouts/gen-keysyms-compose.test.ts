@@ -34,10 +34,18 @@ describe('keysyms', () => {
   });
 
   it.each([
-    [0x61, 0x61], [0x7d9, 0x3a9], [0x10020ac, 0x20ac], [0x10000a9, 0xa9], [0x20ac, 0x20ac],
+    [0x61, 0x61], [0x7d9, 0x3a9], [0x10020ac, 0x20ac], [0x20ac, 0x20ac],
     [0xff08, undefined], [0xffb1, undefined], [0xfe51, undefined], [0xae6, undefined],
+    // keysymdef.h says U+223C, U+23B7 and U+00A9; libX11 types ≅, nothing and U+FFFD: left out.
+    [0x8c8, undefined], [0x8a1, undefined], [0x10000a9, undefined],
   ])('keysym 0x%s types U+%s', (sym, cp) => {
     expect(ks.ucs(sym)).toBe(cp);
+  });
+
+  it('follows keysymdef.h where the libX11 calibration is not applied', () => {
+    const plain = makeKeysymTable(['#define XK_approximate 0x08c8  /* U+223C TILDE OPERATOR */']);
+    expect(plain.ucs(0x8c8)).toBe(0x223c);
+    expect(plain.ucs(0x10000a9)).toBe(0xa9);
   });
 
   it('names values by their first definition, and U+ keysyms by their code point', () => {
@@ -63,8 +71,10 @@ describe('parseCompose', () => {
     '<dead_macron> <a> : "ab"',
     '<dead_abovedot> <notakeysym> : "?"',
     '~Ctrl <dead_tilde> <n> : "ñ"',
+    '<UFEF5> : "لآ"',
+    '<Greek_accentdieresis> <Greek_iota> : "ΐ"',
   ].join('\n');
-  const { dead, unknown } = parseCompose(text, ks);
+  const { dead, unknown, singles, starters } = parseCompose(text, ks);
   const table = (name: string) => Object.fromEntries([...(dead.get(ks.value(name)!) ?? [])].map(([k, v]) => [ks.name(k), v]));
 
   it('keeps two-keystroke sequences that start with a dead key', () => {
@@ -89,6 +99,11 @@ describe('parseCompose', () => {
     ['\\\\', '\\'], ['\\"', '"'], ['\\101', 'A'], ['\\x41', 'A'], ['\\n', '\n'], ['plain', 'plain'],
   ])('unescapes %j as %j', (raw, out) => {
     expect(unescapeCompose(raw)).toBe(out);
+  });
+
+  it('notes one-keystroke rewrites and plain keysyms that start a sequence', () => {
+    expect(singles).toEqual(new Map([[0x100fef5, 'لآ']]));
+    expect(starters).toEqual(new Set([ks.value('Greek_accentdieresis')]));
   });
 
   it('rejects include lines', () => {

@@ -3,9 +3,11 @@
  * /usr/share/X11/locale/en_US.UTF-8/Compose; compose.dir also gives it to C.UTF-8), format as in
  * Compose(5): `<dead_acute> <e> : "é" eacute # comment`.
  *
- * Only two-keystroke sequences that start with a dead keysym are kept. A pair that is also the
- * start of a longer sequence is dropped: libX11 would wait for a third keystroke instead of
- * producing the character.
+ * Kept: two-keystroke sequences that start with a dead keysym. A pair that is also the start of a
+ * longer sequence is dropped: libX11 would wait for a third keystroke instead of producing the
+ * character. Also noted, because they change what a plain key types: one-keystroke rewrites
+ * (`<UFEF5> : "لآ"`, the Arabic lam-alef ligature typed as two letters) and ordinary keysyms
+ * that start a sequence (`<Greek_accentdieresis> <Greek_iota>`), which X then swallows.
  */
 import fs from 'node:fs';
 import { GenError } from './errors.ts';
@@ -29,6 +31,10 @@ export function unescapeCompose(s: string): string {
 
 export interface ComposeResult {
   dead: DeadTable;
+  /** Keysym → the text a one-keystroke sequence makes of it instead of its own character. */
+  singles: Map<number, string>;
+  /** Non-dead keysyms that start a longer sequence: typing one alone yields nothing at once. */
+  starters: Set<number>;
   /** Lines skipped because a keysym name is unknown. */
   unknown: number;
 }
@@ -36,6 +42,8 @@ export interface ComposeResult {
 export function parseCompose(text: string, ks: KeysymTable): ComposeResult {
   const pairs = new Map<string, { keys: number[]; result: string }>();
   const prefixes = new Set<string>();
+  const singles = new Map<number, string>();
+  const starters = new Set<number>();
   let unknown = 0;
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/^\s+/, '');
@@ -44,13 +52,18 @@ export function parseCompose(text: string, ks: KeysymTable): ComposeResult {
     const m = LINE.exec(line);
     if (!m) return; // modifier-qualified or keysym-only lines: not dead-key sequences
     const names = [...m[1]!.matchAll(/<([^>\s]+)>/g)].map((x) => x[1]!);
-    if (!names[0]!.startsWith('dead_')) return;
+    if (names[0] === 'Multi_key') return;
     const keys = names.map((n) => ks.value(n));
     if (keys.some((k) => k === undefined)) {
       unknown++;
       return;
     }
     const values = keys as number[];
+    if (!names[0]!.startsWith('dead_')) {
+      if (values.length === 1) singles.set(values[0]!, unescapeCompose(m[2]!));
+      else starters.add(values[0]!);
+      return;
+    }
     for (let n = 2; n < values.length; n++) prefixes.add(values.slice(0, n).join(' '));
     // A later definition of the same sequence replaces the earlier one, as in libX11's parser.
     if (values.length === 2) pairs.set(values.join(' '), { keys: values, result: unescapeCompose(m[2]!) });
@@ -62,7 +75,7 @@ export function parseCompose(text: string, ks: KeysymTable): ComposeResult {
     if (!dead.has(first)) dead.set(first, new Map());
     dead.get(first)!.set(second, result);
   }
-  return { dead, unknown };
+  return { dead, singles, starters, unknown };
 }
 
 export function loadCompose(ks: KeysymTable, file: string = COMPOSE_FILE): ComposeResult {

@@ -6,15 +6,21 @@
  *   of XF86keysym.h (named `XF86<name>` in xkb files).
  * - Keysym → UCS (X11 protocol, Appendix A, as keysymdef.h states it):
  *   - 0x20..0x7E and 0xA0..0xFF are Latin-1 and map 1:1;
- *   - 0x01000000..0x0110FFFF are "U+" keysyms: value − 0x01000000;
+ *   - 0x01000000..0x0110FFFF are "U+" keysyms: value − 0x01000000 (the canonical ones start at
+ *     0x01000100; below that libX11 garbles some, which the calibration catches);
  *   - legacy keysyms map through the `U+XXXX` comment of their keysymdef.h line. Comments in
  *     parentheses, `/*(U+2022 BULLET)*\/`, mark approximate mappings that keysymdef.h calls
  *     deprecated; they are left unmapped, so the planner never claims such a key types a
  *     character it may not type exactly.
  * - Keypad keysyms (KP_*) and the function range 0xFF00..0xFFFF map to nothing: xterm and other
  *   clients treat them as keys, not text.
+ * - Keysyms for which libX11 types something else than the above (measured by
+ *   calibrate-libx11.ts, data/libx11-keysyms.json) map to nothing: X and Wayland clients would
+ *   disagree on them.
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GenError } from './errors.ts';
 
 export const NO_SYMBOL = 0;
 
@@ -52,7 +58,11 @@ export function unicodeKeysym(cp: number): number {
   return cp < 0x100 ? cp : cp | 0x01000000;
 }
 
-export function makeKeysymTable(headers: readonly string[]): KeysymTable {
+/**
+ * @param headers keysymdef.h-style texts
+ * @param disputed keysym values whose text libX11 and keysymdef.h disagree on
+ */
+export function makeKeysymTable(headers: readonly string[], disputed: ReadonlySet<number> = new Set()): KeysymTable {
   const names = new Map<string, number>();
   const ucs = new Map<number, number>();
   const nameOf = new Map<number, string>();
@@ -77,9 +87,8 @@ export function makeKeysymTable(headers: readonly string[]): KeysymTable {
       return nameOf.get(value) ?? (value >= 0x01000100 && value <= 0x0110ffff ? `U${(value - 0x01000000).toString(16).toUpperCase()}` : undefined);
     },
     ucs(value) {
+      if (disputed.has(value)) return undefined;
       if ((value >= 0x20 && value <= 0x7e) || (value >= 0xa0 && value <= 0xff)) return value;
-      // libX11 (KeySymToUcs4) and xkbcommon take any 0x01xxxxxx keysym as U+xxxx, including the
-      // non-canonical 0x010000A9 some layouts write for a Latin-1 character.
       if (value >= 0x01000000 && value <= 0x0110ffff) return value - 0x01000000;
       if (value >= 0xff00 && value <= 0xffff) return undefined;
       return ucs.get(value);
@@ -88,10 +97,23 @@ export function makeKeysymTable(headers: readonly string[]): KeysymTable {
 }
 
 export const KEYSYM_HEADERS = ['/usr/include/X11/keysymdef.h', '/usr/include/X11/XF86keysym.h'] as const;
+export const LIBX11_CALIBRATION = fileURLToPath(new URL('../data/libx11-keysyms.json', import.meta.url));
 
-/** The table from the installed headers (package x11proto-dev). */
-export function loadKeysymTable(paths: readonly string[] = KEYSYM_HEADERS): KeysymTable {
-  return makeKeysymTable(paths.map((p) => fs.readFileSync(p, 'utf8')));
+export interface Libx11Calibration {
+  generated: { generator: string; libx11: string; locale: string };
+  /** `0x08c8` → what libX11 types for it instead ('' for nothing). */
+  differs: Record<string, string>;
+}
+
+export function readLibx11Calibration(file: string = LIBX11_CALIBRATION): Libx11Calibration {
+  if (!fs.existsSync(file)) throw new GenError('DATA_MISSING', `${file} is missing: run npx tsx web/tools/calibrate-libx11.ts`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Libx11Calibration;
+}
+
+/** The table from the installed headers (package x11proto-dev) and the libX11 calibration. */
+export function loadKeysymTable(paths: readonly string[] = KEYSYM_HEADERS, calibration = readLibx11Calibration()): KeysymTable {
+  const disputed = new Set(Object.keys(calibration.differs).map((k) => parseInt(k, 16)));
+  return makeKeysymTable(paths.map((p) => fs.readFileSync(p, 'utf8')), disputed);
 }
 
 /** Dead keysyms are named `dead_*` (keysymdef.h, 0xFE50..0xFE93). */

@@ -39,7 +39,15 @@ function keyNameAt(km: Keymap, usage: number, byCode: Map<number, string[]>): st
   return byCode.get(evdev + X_KEYCODE_OFFSET)?.find((n) => km.symbols.has(n));
 }
 
-export function resolveKeys(km: Keymap, ks: KeysymTable): ResolvedKeys {
+/** Compose entries that change what a plain key types (compose.ts). */
+export interface ComposeRewrites {
+  singles: ReadonlyMap<number, string>;
+  starters: ReadonlySet<number>;
+}
+
+const NO_REWRITES: ComposeRewrites = { singles: new Map(), starters: new Set() };
+
+export function resolveKeys(km: Keymap, ks: KeysymTable, rewrites: ComposeRewrites = NO_REWRITES): ResolvedKeys {
   const warnings: string[] = [];
   const byCode = new Map<number, string[]>();
   for (const [name, code] of km.keycodes) byCode.set(code, [...(byCode.get(code) ?? []), name]);
@@ -60,6 +68,10 @@ export function resolveKeys(km: Keymap, ks: KeysymTable): ResolvedKeys {
     if (sym === NO_SYMBOL) return '';
     const name = ks.name(sym);
     if (name && isDeadKeysymName(name)) return name;
+    // X's input method rewrites or holds back these keysyms (see compose.ts).
+    if (rewrites.starters.has(sym)) return '';
+    const single = rewrites.singles.get(sym);
+    if (single !== undefined) return [...single].length === 1 ? single : '';
     const cp = ks.ucs(sym);
     return cp === undefined || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? '' : String.fromCodePoint(cp);
   };

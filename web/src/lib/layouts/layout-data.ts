@@ -34,8 +34,12 @@ export interface GeneratedHeader {
   /** Debian package versions of the data, from `dpkg-query -W`. */
   xkbData: string;
   libxkbcommon: string;
+  /** X Compose table. */
   libx11Data: string;
+  /** keysymdef.h. */
   x11protoDev: string;
+  /** libX11 whose keysym → text conversion was measured (web/tools/calibrate-libx11.ts). */
+  libx11: string;
   notice: string;
 }
 
