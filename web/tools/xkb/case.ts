@@ -5,14 +5,15 @@
  * - libxkbcommon (`xkbcli`, Wayland): xkb_keysym_is_lower/upper via its port of libX11's
  *   XConvertCase, whose Unicode part (UCSConvertCase) has Unicode 4.0 simple case mappings.
  *   Approximated with the JavaScript case mappings minus the scripts that gained case after 4.0.
- * - xkbcomp (what an X server runs, via libxkbfile's _XkbKSCheckCase): case only for Latin-1 and
- *   the legacy Latin-2/3/4/8/9, Cyrillic and Greek keysym sets; `U+` keysyms are caseless, and
- *   ß and ÿ count as lower case.
+ * - xkbcomp, which an X server runs (libX11 1.8's XConvertCase): current Unicode simple case
+ *   mappings, plus ß ↔ ẞ. Measured on Xvfb: `[ssharp, U1E9E]` and Greek `[U037B, U03FD]` at
+ *   levels 3/4 act as lower/upper pairs there (FOUR_LEVEL_ALPHABETIC), not in xkbcommon 1.5.
  *
- * The generator computes Caps Lock results under both and keeps only those they agree on.
+ * The generator computes Caps Lock results under both and keeps only those they agree on, so a
+ * Caps Lock column entry holds on X11 and Wayland targets alike.
  */
 
-export type CaseFlavour = 'xkbcommon' | 'xkbfile';
+export type CaseFlavour = 'xkbcommon' | 'x11';
 
 /** Code points with case in current Unicode but not in the Unicode 4.0 tables of XConvertCase. */
 const AFTER_UNICODE_4: readonly [number, number][] = [
@@ -41,24 +42,11 @@ export function lowerOf(cp: number): number {
   return single(String.fromCodePoint(cp).toLowerCase()) ?? cp;
 }
 
-/** The legacy keysym sets libxkbfile knows case for: Latin-2, -3, -4, Cyrillic, Greek, Latin-8, -9. */
-const XKBFILE_SETS = new Set([1, 2, 3, 6, 7, 0x12, 0x13]);
-
-/**
- * Case of keysym `ks` whose character is `ucs` (undefined if none): 'lower', 'upper' or null.
- */
-export function keysymCase(ks: number, ucs: number | undefined, flavour: CaseFlavour): 'lower' | 'upper' | null {
+/** Case of a keysym by its character `ucs` (undefined if none): 'lower', 'upper' or null. */
+export function keysymCase(ucs: number | undefined, flavour: CaseFlavour): 'lower' | 'upper' | null {
   if (ucs === undefined) return null;
-  if (flavour === 'xkbfile') {
-    if (ks < 0x100) {
-      if ((ks >= 0x41 && ks <= 0x5a) || (ks >= 0xc0 && ks <= 0xde && ks !== 0xd7)) return 'upper';
-      if ((ks >= 0x61 && ks <= 0x7a) || (ks >= 0xdf && ks <= 0xff && ks !== 0xf7)) return 'lower';
-      return null;
-    }
-    if (ks > 0xffff || !XKBFILE_SETS.has(ks >> 8)) return null;
-  } else if (modern(ucs)) {
-    return null;
-  }
+  if (flavour === 'x11' && ucs === 0xdf) return 'lower'; // ß, whose upper case there is ẞ
+  if (flavour === 'xkbcommon' && modern(ucs)) return null;
   const up = upperOf(ucs);
   const low = lowerOf(ucs);
   if (up === low) return null;

@@ -84,7 +84,7 @@ export function resolveKeys(km: Keymap, ks: KeysymTable, rewrites: ComposeRewrit
     if (!sym || usage === level3) continue;
     // Levels with several keysyms (an xkbcommon extension the X server lacks) type nothing here.
     const syms = sym.levels.map((l) => (l.length === 1 ? value(l[0]!) : NO_SYMBOL));
-    const types = sym.type ? [sym.type] : [automaticType(syms, ks.ucs, 'xkbcommon'), automaticType(syms, ks.ucs, 'xkbfile')];
+    const types = sym.type ? [sym.type] : [automaticType(syms, ks.ucs, 'xkbcommon'), automaticType(syms, ks.ucs, 'x11')];
     if (!km.types.has(types[0]!)) throw new GenError('KEYMAP_MISSING', `key <${name}>: no type ${types[0]}`);
     const at = (state: number): string => {
       const altgr = (state & 2) !== 0;

@@ -77,8 +77,8 @@ const isKeypad = (ks: number): boolean => ks >= 0xff80 && ks <= 0xffbd;
  * each level, 0 for NoSymbol) and a case judgement. Wider than 4 levels: EIGHT_LEVEL.
  */
 export function automaticType(syms: readonly number[], ucs: (ks: number) => number | undefined, flavour: CaseFlavour): string {
-  const lower = (i: number): boolean => keysymCase(syms[i] ?? 0, ucs(syms[i] ?? 0), flavour) === 'lower';
-  const upper = (i: number): boolean => keysymCase(syms[i] ?? 0, ucs(syms[i] ?? 0), flavour) === 'upper';
+  const lower = (i: number): boolean => keysymCase(ucs(syms[i] ?? 0), flavour) === 'lower';
+  const upper = (i: number): boolean => keysymCase(ucs(syms[i] ?? 0), flavour) === 'upper';
   const keypad = isKeypad(syms[0] ?? 0) || isKeypad(syms[1] ?? 0);
   if (syms.length <= 1) return 'ONE_LEVEL';
   if (syms.length === 2) return lower(0) && upper(1) ? 'ALPHABETIC' : keypad ? 'KEYPAD' : 'TWO_LEVEL';

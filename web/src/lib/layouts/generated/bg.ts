@@ -12,7 +12,7 @@ const layout: LayoutData = {
   "keys": {
     "0x04": {"type":"FOUR_LEVEL","levels":["ь","ѝ","",""],"caps":["","","",""]},
     "0x05": {"type":"ALPHABETIC","levels":["ф","Ф","",""],"caps":["Ф","ф","",""]},
-    "0x06": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["ъ","Ъ","",""],"caps":["Ъ","ъ","",""]},
+    "0x06": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["ъ","Ъ","",""],"caps":["Ъ","ъ","",""]},
     "0x07": {"type":"ALPHABETIC","levels":["а","А","",""],"caps":["А","а","",""]},
     "0x08": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["е","Е","",""],"caps":["Е","е","",""]},
     "0x09": {"type":"ALPHABETIC","levels":["о","О","",""],"caps":["О","о","",""]},
@@ -27,13 +27,13 @@ const layout: LayoutData = {
     "0x12": {"type":"ALPHABETIC","levels":["д","Д","",""],"caps":["Д","д","",""]},
     "0x13": {"type":"ALPHABETIC","levels":["з","З","",""],"caps":["З","з","",""]},
     "0x14": {"type":"FOUR_LEVEL","levels":[",","ы","",""],"caps":[",","","",""]},
-    "0x15": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["и","И","",""],"caps":["И","и","",""]},
-    "0x16": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["я","Я","",""],"caps":["Я","я","",""]},
+    "0x15": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["и","И","",""],"caps":["И","и","",""]},
+    "0x16": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["я","Я","",""],"caps":["Я","я","",""]},
     "0x17": {"type":"ALPHABETIC","levels":["ш","Ш","",""],"caps":["Ш","ш","",""]},
     "0x18": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["к","К","",""],"caps":["К","к","",""]},
     "0x19": {"type":"ALPHABETIC","levels":["э","Э","",""],"caps":["Э","э","",""]},
     "0x1a": {"type":"ALPHABETIC","levels":["у","У","",""],"caps":["У","у","",""]},
-    "0x1b": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["й","Й","",""],"caps":["Й","й","",""]},
+    "0x1b": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["й","Й","",""],"caps":["Й","й","",""]},
     "0x1c": {"type":"ALPHABETIC","levels":["щ","Щ","",""],"caps":["Щ","щ","",""]},
     "0x1d": {"type":"ALPHABETIC","levels":["ю","Ю","",""],"caps":["Ю","ю","",""]},
     "0x1e": {"type":"TWO_LEVEL","levels":["1","!","",""],"caps":["1","!","",""]},
@@ -58,7 +58,7 @@ const layout: LayoutData = {
     "0x36": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["р","Р","",""],"caps":["Р","р","",""]},
     "0x37": {"type":"ALPHABETIC","levels":["л","Л","",""],"caps":["Л","л","",""]},
     "0x38": {"type":"ALPHABETIC","levels":["б","Б","",""],"caps":["Б","б","",""]},
-    "0x64": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL)","levels":["ѝ","Ѝ","",""],"caps":["","","",""]}
+    "0x64": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["ѝ","Ѝ","",""],"caps":["Ѝ","ѝ","",""]}
   },
   "dead": {}
 };

@@ -28,7 +28,7 @@ const layout: LayoutData = {
     "0x13": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["p","P","þ","Þ"],"caps":["P","p","Þ","þ"]},
     "0x14": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["q","Q","/","/"],"caps":["Q","q","/","/"]},
     "0x15": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["r","R","®","®"],"caps":["R","r","®","®"]},
-    "0x16": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["s","S","ß","ẞ"],"caps":["S","s","","ẞ"]},
+    "0x16": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL_ALPHABETIC)","levels":["s","S","ß","ẞ"],"caps":["S","s","",""]},
     "0x17": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["t","T","ŧ","Ŧ"],"caps":["T","t","Ŧ","ŧ"]},
     "0x18": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["u","U","↓","↑"],"caps":["U","u","↓","↑"]},
     "0x19": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["v","V","„","‚"],"caps":["V","v","„","‚"]},

@@ -11,7 +11,7 @@ const layout: LayoutData = {
   "level3": 230,
   "keys": {
     "0x04": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["q","Q","â","À"],"caps":["Q","q","À","â"]},
-    "0x05": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["b","B","ß","ẞ"],"caps":["B","b","","ẞ"]},
+    "0x05": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL_ALPHABETIC)","levels":["b","B","ß","ẞ"],"caps":["B","b","",""]},
     "0x06": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["c","C","©","¢"],"caps":["C","c","©","¢"]},
     "0x07": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["d","D","",""],"caps":["D","d","",""]},
     "0x08": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["e","E","ê","Ê"],"caps":["E","e","Ê","ê"]},
@@ -52,7 +52,7 @@ const layout: LayoutData = {
     "0x2f": {"type":"FOUR_LEVEL","levels":["dead_circumflex","dead_diaeresis","ô","Ô"],"caps":["dead_circumflex","dead_diaeresis","","Ô"]},
     "0x30": {"type":"FOUR_LEVEL","levels":["$","*","€","¥"],"caps":["$","*","€","¥"]},
     "0x31": {"type":"FOUR_LEVEL","levels":["dead_grave","£","@","#"],"caps":["dead_grave","£","@","#"]},
-    "0x33": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["m","M","µ","Ó"],"caps":["M","m","",""]},
+    "0x33": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["m","M","µ","Ó"],"caps":["M","m","Ó","µ"]},
     "0x34": {"type":"FOUR_LEVEL","levels":["ù","%","Ù","û"],"caps":["","%","Ù",""]},
     "0x35": {"type":"FOUR_LEVEL","levels":["@","#","·","Ÿ"],"caps":["@","#","·","Ÿ"]},
     "0x36": {"type":"FOUR_LEVEL","levels":[";",".","","·"],"caps":[";",".","","·"]},

@@ -21,7 +21,7 @@ const layout: LayoutData = {
     "0x0c": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["i","I","î","Î"],"caps":["I","i","Î","î"]},
     "0x0d": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["j","J","ü","Ü"],"caps":["J","j","Ü","ü"]},
     "0x0e": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["k","K","ï","Ï"],"caps":["K","k","Ï","ï"]},
-    "0x0f": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["l","L","ŀ","Ŀ"],"caps":["L","l","",""]},
+    "0x0f": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["l","L","ŀ","Ŀ"],"caps":["L","l","Ŀ","ŀ"]},
     "0x10": {"type":"FOUR_LEVEL","levels":[",","?","¿","…"],"caps":[",","?","¿","…"]},
     "0x11": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["n","N","¬","→"],"caps":["N","n","¬","→"]},
     "0x12": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["o","O","œ","Œ"],"caps":["O","o","Œ","œ"]},

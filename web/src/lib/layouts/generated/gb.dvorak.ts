@@ -52,7 +52,7 @@ const layout: LayoutData = {
     "0x2f": {"type":"TWO_LEVEL","levels":["/","?","/","?"],"caps":["/","?","/","?"]},
     "0x30": {"type":"TWO_LEVEL","levels":["=","+","=","+"],"caps":["=","+","=","+"]},
     "0x31": {"type":"TWO_LEVEL","levels":["#","~","#","~"],"caps":["#","~","#","~"]},
-    "0x33": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["s","S","ß","ẞ"],"caps":["S","s","","ẞ"]},
+    "0x33": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL_ALPHABETIC)","levels":["s","S","ß","ẞ"],"caps":["S","s","",""]},
     "0x34": {"type":"TWO_LEVEL","levels":["-","_","-","_"],"caps":["-","_","-","_"]},
     "0x35": {"type":"FOUR_LEVEL","levels":["`","¬","|","|"],"caps":["`","¬","|","|"]},
     "0x36": {"type":"ALPHABETIC","levels":["w","W","w","W"],"caps":["W","w","W","w"]},

@@ -19,7 +19,7 @@ const layout: LayoutData = {
     "0x0a": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["g","G","ŋ","Ŋ"],"caps":["G","g","Ŋ","ŋ"]},
     "0x0b": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["h","H","’","•"],"caps":["H","h","’","•"]},
     "0x0c": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["i","I","→","↔"],"caps":["I","i","→","↔"]},
-    "0x0d": {"type":"FOUR_LEVEL_ALPHABETIC (xkbcomp: FOUR_LEVEL_SEMIALPHABETIC)","levels":["j","J","ə","Ə"],"caps":["J","j","",""]},
+    "0x0d": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["j","J","ə","Ə"],"caps":["J","j","Ə","ə"]},
     "0x0e": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["k","K","…","dead_stroke"],"caps":["K","k","…","dead_stroke"]},
     "0x0f": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["l","L","ł","Ł"],"caps":["L","l","Ł","ł"]},
     "0x10": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["m","M","µ","∞"],"caps":["M","m","","∞"]},

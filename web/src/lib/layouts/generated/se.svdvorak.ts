@@ -52,7 +52,7 @@ const layout: LayoutData = {
     "0x2f": {"type":"FOUR_LEVEL","levels":["'","*","dead_diaeresis","dead_abovering"],"caps":["'","*","dead_diaeresis","dead_abovering"]},
     "0x30": {"type":"FOUR_LEVEL","levels":["dead_diaeresis","dead_circumflex","dead_tilde","dead_caron"],"caps":["dead_diaeresis","dead_circumflex","dead_tilde","dead_caron"]},
     "0x31": {"type":"FOUR_LEVEL","levels":["<",">","|","×"],"caps":["<",">","|","×"]},
-    "0x33": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["s","S","ß","ẞ"],"caps":["S","s","","ẞ"]},
+    "0x33": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL_ALPHABETIC)","levels":["s","S","ß","ẞ"],"caps":["S","s","",""]},
     "0x34": {"type":"FOUR_LEVEL","levels":["-","_","æ","Æ"],"caps":["-","_","","Æ"]},
     "0x35": {"type":"FOUR_LEVEL","levels":["§","½","¶","¾"],"caps":["§","½","¶","¾"]},
     "0x36": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["w","W","dead_cedilla","dead_ogonek"],"caps":["W","w","dead_cedilla","dead_ogonek"]},

@@ -13,7 +13,7 @@ const layout: LayoutData = {
     "0x04": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["a","A","á","Á"],"caps":["A","a","Á","á"]},
     "0x05": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["b","B","dead_breve","~"],"caps":["B","b","dead_breve","~"]},
     "0x06": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["c","C","ç","Ç"],"caps":["C","c","Ç","ç"]},
-    "0x07": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["s","S","ß","ẞ"],"caps":["S","s","","ẞ"]},
+    "0x07": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL_ALPHABETIC)","levels":["s","S","ß","ẞ"],"caps":["S","s","",""]},
     "0x08": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["f","F","ã","Ã"],"caps":["F","f","Ã","ã"]},
     "0x09": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["t","T","dead_acute","dead_doubleacute"],"caps":["T","t","dead_acute","dead_doubleacute"]},
     "0x0a": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["d","D","dead_diaeresis","~"],"caps":["D","d","dead_diaeresis","~"]},

@@ -52,7 +52,7 @@ const layout: LayoutData = {
     "0x2f": {"type":"FOUR_LEVEL","levels":["/","?","",""],"caps":["/","?","",""]},
     "0x30": {"type":"FOUR_LEVEL","levels":["@","^","",""],"caps":["@","^","",""]},
     "0x31": {"type":"TWO_LEVEL","levels":["\\","|","",""],"caps":["\\","|","",""]},
-    "0x33": {"type":"FOUR_LEVEL_SEMIALPHABETIC","levels":["s","S","",""],"caps":["S","s","",""]},
+    "0x33": {"type":"FOUR_LEVEL_SEMIALPHABETIC (xkbcomp: FOUR_LEVEL_ALPHABETIC)","levels":["s","S","",""],"caps":["S","s","",""]},
     "0x34": {"type":"FOUR_LEVEL_ALPHABETIC","levels":["-","_","",""],"caps":["_","-","",""]},
     "0x35": {"type":"FOUR_LEVEL","levels":["$","~","",""],"caps":["$","~","",""]},
     "0x36": {"type":"ALPHABETIC","levels":["w","W","",""],"caps":["W","w","",""]},
