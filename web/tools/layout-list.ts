@@ -124,6 +124,8 @@ export const LAYOUT_CHOICES: readonly LayoutChoice[] = [
   { name: 'fr(bepo)', group: A, aliases: ['bepo'] },
   { name: 'fr(bepo_afnor)', group: A },
   { name: 'fr(dvorak)', group: A },
-  { name: 'de(neo)', group: A },
+  // de(neo) is left out: on a real X server Shift+<AD10> types nothing, while libxkbcommon (which
+  // these tables come from) says 'Q' (its EIGHT_LEVEL_ALPHABETIC_LEVEL_FIVE_LOCK type is read
+  // differently). test:layouts caught it; ship it once the tables can model that.
   { name: 'se(svdvorak)', group: A },
 ];

@@ -27,11 +27,13 @@ describe('sequenceToSteps', () => {
     expect(describeSteps(sequenceToSteps(units, timing))).toEqual(reports);
   });
 
-  it('holds a non-modifier level-3 key in a slot before the key (de(neo): Caps Lock is level 3)', async () => {
-    const neo = await loadLayout('de(neo)');
-    expect(neo.level3).toBe(0x39);
-    const steps = planText('\\', neo, { capsLock: false, unicodeFallback: 'skip', ...RATE_PRESETS.fast }).steps;
-    expect(describeSteps(steps)).toEqual(['0x39', '0x39+0x04', '-']);
+  it('holds a non-modifier level-3 key in a slot before the key (as Neo-style layouts put level 3 on Caps Lock)', async () => {
+    // No shipped layout has one now (de(neo) is left out, see web/tools/layout-list.ts), so take
+    // de and move its level-3 key to Caps Lock (usage 0x39).
+    const de = await loadLayout('de');
+    const capsLevel3 = { ...de, level3: 0x39 };
+    const steps = planText('@', capsLevel3, { capsLock: false, unicodeFallback: 'skip', ...RATE_PRESETS.fast }).steps;
+    expect(describeSteps(steps)).toEqual(['0x39', '0x39+0x14', '-']);
   });
 
   it('clamps delays to the protocol range', () => {

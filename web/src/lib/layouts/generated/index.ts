@@ -99,7 +99,6 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {"name":"fr(bepo)","description":"French (BEPO)","group":"Alternative (Dvorak, Colemak, …)","languages":["French"],"countries":["France"],"aliases":["bepo"],"chars":719,"deadKeys":20},
   {"name":"fr(bepo_afnor)","description":"French (BEPO, AFNOR)","group":"Alternative (Dvorak, Colemak, …)","languages":["French"],"countries":["France"],"aliases":[],"chars":717,"deadKeys":19},
   {"name":"fr(dvorak)","description":"French (Dvorak)","group":"Alternative (Dvorak, Colemak, …)","languages":["French"],"countries":["France"],"aliases":[],"chars":161,"deadKeys":2},
-  {"name":"de(neo)","description":"German (Neo 2)","group":"Alternative (Dvorak, Colemak, …)","languages":["German"],"countries":["Germany"],"aliases":[],"chars":442,"deadKeys":10},
   {"name":"se(svdvorak)","description":"Swedish (Svdvorak)","group":"Alternative (Dvorak, Colemak, …)","languages":["Swedish"],"countries":["Sweden"],"aliases":[],"chars":531,"deadKeys":13},
 ];
 
@@ -199,6 +198,5 @@ export const LOADERS: Readonly<Record<string, () => Promise<{ default: LayoutDat
   "fr(bepo)": () => import('./fr.bepo.ts'),
   "fr(bepo_afnor)": () => import('./fr.bepo_afnor.ts'),
   "fr(dvorak)": () => import('./fr.dvorak.ts'),
-  "de(neo)": () => import('./de.neo.ts'),
   "se(svdvorak)": () => import('./se.svdvorak.ts'),
 };
