@@ -20,7 +20,7 @@ export interface BridgeConfig {
 /** Defaults for a Raspberry Pi: the gadget's nodes in creation order and uStreamer on loopback. */
 export const PI_DEFAULTS: Omit<BridgeConfig, 'port' | 'host' | 'staticDir'> = {
   hid: { keyboard: '/dev/hidg0', mouse: '/dev/hidg1', mouseRel: '/dev/hidg2', udcState: 'auto' },
-  video: { kind: 'http', url: 'http://127.0.0.1:8080/stream' },
+  video: { kind: 'http', url: 'http://127.0.0.1:8080/stream?extra_headers=1' },
 };
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));

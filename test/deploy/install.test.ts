@@ -86,7 +86,7 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
     expect(config).toMatchObject({
       port: 443,
       hid: { keyboard: '/dev/webkvm-keyboard', mouse: '/dev/webkvm-mouse', mouseRel: '/dev/webkvm-mouse-rel' },
-      video: { kind: 'http', url: 'http://127.0.0.1:8080/stream' },
+      video: { kind: 'http', url: 'http://127.0.0.1:8080/stream?extra_headers=1' },
       tls: { certFile: '/etc/webkvm/tls/cert.pem', keyFile: '/etc/webkvm/tls/key.pem' },
     });
     expect(stat(chroot, '/etc/webkvm/bridge.json')).toBe('-rw-r----- root:webkvm');

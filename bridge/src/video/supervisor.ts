@@ -115,7 +115,10 @@ export class Supervisor implements VideoSource {
     const receivedAt = performance.timeOrigin + now;
     this.backoff.reset();
     this.watchdog?.refresh();
-    this.emitSignal(this.signal.frame(now, size.width, size.height));
+    // uStreamer keeps streaming a "NO SIGNAL" picture when the HDMI source is gone, and says so in
+    // X-UStreamer-Online (with ?extra_headers=1). The picture still goes out; the status says why.
+    if (part.headers.get('x-ustreamer-online') === 'false') this.emitSignal(this.signal.lost('no HDMI signal (the capture device reports no input)'));
+    else this.emitSignal(this.signal.frame(now, size.width, size.height));
     if (this.stopped) return;
     this.counts.frames++;
     const frame = { seq: ++this.seq, timestamp: sourceTimestamp(part.headers) ?? receivedAt, jpeg: part.body, ...size, receivedAt };

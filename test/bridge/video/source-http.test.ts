@@ -146,4 +146,23 @@ describe('HTTP video source', () => {
     source.stop();
     await srv.close();
   });
+
+  it('reports no signal while uStreamer says its capture is offline, and keeps the picture coming', async () => {
+    let res: http.ServerResponse | undefined;
+    const server = await serve({ fn: (r) => ((res = r), startStream(r)) });
+    const rec = recorder();
+    source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${server.port}/stream` }, rec.handlers, fast);
+    await waitFor('the stream', () => res);
+    writePart(res!, big, { 'X-UStreamer-Online': 'true' });
+    await waitFor('present', () => rec.signals.some((s) => s.present));
+    for (let i = 0; i < 3; i++) writePart(res!, small, { 'X-UStreamer-Online': 'false' });
+    await waitFor('three more frames', () => rec.frames.length === 4);
+    expect(rec.signals.filter((s) => !s.present)).toHaveLength(1);
+    expect(rec.signals.at(-1)).toMatchObject({ present: false, reason: expect.stringContaining('no HDMI signal') });
+    writePart(res!, big, { 'X-UStreamer-Online': 'true' });
+    await waitFor('present again', () => rec.signals.at(-1)?.present === true);
+    expect(rec.signals.at(-1)).toMatchObject({ present: true, width: 320, height: 240 });
+    await server.close();
+  });
 });
+
