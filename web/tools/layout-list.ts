@@ -124,8 +124,8 @@ export const LAYOUT_CHOICES: readonly LayoutChoice[] = [
   { name: 'fr(bepo)', group: A, aliases: ['bepo'] },
   { name: 'fr(bepo_afnor)', group: A },
   { name: 'fr(dvorak)', group: A },
-  // de(neo) is left out: on a real X server Shift+<AD10> types nothing, while libxkbcommon (which
-  // these tables come from) says 'Q' (its EIGHT_LEVEL_ALPHABETIC_LEVEL_FIVE_LOCK type is read
-  // differently). test:layouts caught it; ship it once the tables can model that.
+  // de(neo) is left out: it uses Num Lock as its level-5 lock, so with the target's Num Lock on
+  // (as on most PCs, and kept across setxkbmap) every letter key types keypad symbols; the
+  // tables keep only outputs that hold either way, which leaves nothing (test:layouts found it).
   { name: 'se(svdvorak)', group: A },
 ];

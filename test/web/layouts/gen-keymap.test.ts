@@ -14,12 +14,12 @@ function keymap(symbols: string, ralt = 'ISO_Level3_Shift'): string {
 xkb_keycodes "(unnamed)" {
 	minimum = 8;
 	maximum = 255;
-	<AE01> = 10; <AE02> = 11; <AD01> = 24; <AC10> = 47; <AC11> = 48; <BKSL> = 51; <LSGT> = 94; <LVL3> = 92; <RALT> = 108;
+	<AE01> = 10; <AE02> = 11; <AD01> = 24; <AC10> = 47; <AC11> = 48; <BKSL> = 51; <LSGT> = 94; <LVL3> = 92; <RALT> = 108; <AE03> = 12; <HYPR> = 207;
 	alias <AC12> = <BKSL>;
 	indicator 1 = "Caps Lock";
 };
 xkb_types "(unnamed)" {
-	virtual_modifiers LevelThree,LevelFive;
+	virtual_modifiers LevelThree,LevelFive,NumLock;
 	type "ONE_LEVEL" { modifiers= none; level_name[1]= "Any"; };
 	type "TWO_LEVEL" { modifiers= Shift; map[Shift]= 2; level_name[1]= "Base"; level_name[2]= "Shift"; };
 	type "ALPHABETIC" { modifiers= Shift+Lock; map[Shift]= 2; map[Lock]= 2; };
@@ -31,6 +31,7 @@ xkb_types "(unnamed)" {
 		map[Shift+Lock+LevelThree]= 4; preserve[Shift+Lock+LevelThree]= Lock;
 	};
 	type "UNBOUND_FIRST" { modifiers= Shift+LevelFive; map[Shift+LevelFive]= 3; map[Shift]= 2; };
+	type "NUMLOCK_READER" { modifiers= Shift+NumLock; map[Shift]= 2; map[Shift+NumLock]= 2; map[NumLock]= 3; };
 };
 xkb_compatibility "(unnamed)" {
 	virtual_modifiers LevelThree,LevelFive;
@@ -43,7 +44,9 @@ xkb_symbols "(unnamed)" {
 ${symbols}
 	key <RALT> { type= "ONE_LEVEL", symbols[Group1]= [ ${ralt} ] };
 	key <LVL3> { type= "ONE_LEVEL", symbols[Group1]= [ ISO_Level3_Shift ] };
+	key <HYPR> { type= "ONE_LEVEL", virtualMods= NumLock, symbols[Group1]= [ Hyper_L ] };
 	modifier_map Mod5 { <LVL3> };
+	modifier_map Mod2 { <HYPR> };
 };
 };
 `;
@@ -56,7 +59,8 @@ const SYMBOLS = `
 	key <AC11> { [ adiaeresis, Adiaeresis, dead_circumflex, dead_caron ] };
 	key <BKSL> { type= "TWO_LEVEL", symbols[Group1]= [ { a, b }, numbersign ] };
 	key <LSGT> { [ U10D0, U1C90 ] };
-	key <AC10> { [ U0259, U018F ] };`;
+	key <AC10> { [ U0259, U018F ] };
+	key <AE03> { type= "NUMLOCK_READER", symbols[Group1]= [ 3, numbersign, threesuperior ] };`;
 
 describe('parseKeymap', () => {
   const km = parseKeymap(keymap(SYMBOLS));
@@ -91,6 +95,7 @@ describe('parseKeymap', () => {
     ['AE02', { type: 'UNBOUND_FIRST', levels: [['2'], ['quotedbl'], ['twosuperior']] }],
     ['BKSL', { type: 'TWO_LEVEL', levels: [['a', 'b'], ['numbersign']] }],
     ['RALT', { type: 'ONE_LEVEL', levels: [['ISO_Level3_Shift']] }],
+    ['HYPR', { type: 'ONE_LEVEL', vmods: ['NumLock'], levels: [['Hyper_L']] }],
   ])('reads key <%s> symbols', (name, expected) => {
     expect(km.symbols.get(name)).toEqual(expected);
   });
@@ -132,6 +137,8 @@ describe('resolveKeys', () => {
     // xkbcomp: they disagree under Caps Lock, so those outputs are left out.
     [0x64, 'TWO_LEVEL (xkbcomp: ALPHABETIC)', ['ა', 'Ა', 'ა', 'Ა'], ['', '', '', '']],
     [0x33, 'ALPHABETIC', ['ə', 'Ə', 'ə', 'Ə'], ['Ə', 'ə', 'Ə', 'ə']],
+    // Reads Num Lock (bound to Mod2 by <HYPR>'s virtualMods): only what holds either way is kept.
+    [0x20, 'NUMLOCK_READER', ['', '#', '', '#'], ['', '#', '', '#']],
   ])('usage 0x%s is %s: %j, Caps Lock %j', (usage, type, levels, caps) => {
     expect(r.keys.get(usage)).toEqual({ type, levels, caps });
   });

@@ -19,6 +19,8 @@ export interface KeySymbols {
   type?: string;
   /** Group 1 levels; each level is a list of keysym names (usually one; empty = NoSymbol). */
   levels: string[][];
+  /** Explicit `virtualMods=` (the key binds these virtual modifiers instead of via interprets). */
+  vmods?: string[];
 }
 
 export interface Keymap {
@@ -118,6 +120,8 @@ function parseSymbols(tokens: readonly Token[]): Pick<Keymap, 'symbols' | 'modma
         key.levels = symbolList(item, item.findIndex((t, i) => i > 3 && t.text === '['));
       } else if (head === 'type' && (item[1]?.text === '=' || item[2]?.text === 'Group1')) {
         key.type = item.find((t) => t.kind === 'string')?.text;
+      } else if (head === 'virtualMods' || head === 'vmods') {
+        key.vmods = modList(item.slice(2));
       }
     }
     symbols.set(st[1].text, key);

@@ -54,6 +54,9 @@ export function resolveKeys(km: Keymap, ks: KeysymTable, rewrites: ComposeRewrit
   const vmods = virtualModMasks(km);
   const resolver = makeTypeResolver(km, vmods);
   const level3Mask = vmods.get('LevelThree') ?? 0;
+  // Num Lock is often on at the target (and its lock survives setxkbmap); some types (de(neo))
+  // read it on typing keys. Outputs must hold with it on and off.
+  const numLockMask = vmods.get('NumLock') ?? 0;
   const level3 = level3Mask === 0 ? null : LEVEL3_CANDIDATES.find((u) => {
     const name = keyNameAt(km, u, byCode);
     return name !== undefined && km.symbols.get(name)?.levels[0]?.[0] === 'ISO_Level3_Shift';
@@ -90,7 +93,8 @@ export function resolveKeys(km: Keymap, ks: KeysymTable, rewrites: ComposeRewrit
       const altgr = (state & 2) !== 0;
       if (altgr && level3 === null) return '';
       const mods = (state & 1 ? SHIFT : 0) | (state & 4 ? LOCK : 0) | (altgr ? level3Mask : 0);
-      const results = types.map((t) => {
+      const variants = types.flatMap((t) => [{ t, mods }, ...(numLockMask ? [{ t, mods: mods | numLockMask }] : [])]);
+      const results = variants.map(({ t, mods }) => {
         const { level, lockUnconsumed } = resolver.level(t, mods);
         const ksym = syms[level - 1] ?? NO_SYMBOL;
         const out = output(ksym);

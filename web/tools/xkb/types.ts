@@ -15,7 +15,8 @@ export const LOCK = 0x02;
 
 /**
  * Real-modifier mask of each virtual modifier, derived as xkb does: a key in `modifier_map M`
- * whose group 1 level 1 keysym has an interpret with `virtualModifier= V` binds V to M.
+ * binds V to M if it names V in `virtualMods=`, or else if its group 1 level 1 keysym has an
+ * interpret with `virtualModifier= V` (de(neo) binds NumLock to Mod2 through <HYPR> this way).
  */
 export function virtualModMasks(km: Keymap): Map<string, number> {
   const masks = new Map<string, number>();
@@ -23,9 +24,10 @@ export function virtualModMasks(km: Keymap): Map<string, number> {
     const bit = REAL_MODS[mod];
     if (bit === undefined) continue;
     for (const key of keys) {
-      const sym = km.symbols.get(key)?.levels[0]?.[0];
-      const vmod = sym === undefined ? undefined : km.interpretVmods.get(sym);
-      if (vmod) masks.set(vmod, (masks.get(vmod) ?? 0) | bit);
+      const symbols = km.symbols.get(key);
+      const sym = symbols?.levels[0]?.[0];
+      const fromInterpret = sym === undefined ? undefined : km.interpretVmods.get(sym);
+      for (const vmod of symbols?.vmods ?? (fromInterpret ? [fromInterpret] : [])) masks.set(vmod, (masks.get(vmod) ?? 0) | bit);
     }
   }
   return masks;
