@@ -35,6 +35,7 @@ export async function startHidHost(o: { runDir: string; width: number; height: n
   const mouseRel = new MouseRelMapper();
   let lastLed: number | undefined;
   let ledQueue: Promise<void> = Promise.resolve();
+  // eslint-disable-next-line prefer-const -- assigned once the endpoint exists, after the LED reader that uses it
   let keyboardEndpoint: HidEndpoint | undefined;
 
   /** Reads X's LED state and, when it changed (or `force`), writes the HID LED byte. Serialised. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE, loadLayout } from '../../web/src/lib/layouts/index.ts';
-import { startStack, typeLikeAPerson, usKeyFor, type Stack } from '../e2e/harness.ts';
+import { startStack, usKeyFor, type Stack } from '../e2e/harness.ts';
 import { hidUsageForCode } from '../../web/src/lib/input/keycodes.ts';
 import { connectClient, firstDifference, readAppended, repertoireText, switchTargetLayout, typeThroughBridge, usSteps } from './typing-proof.ts';
 

@@ -12,6 +12,8 @@ let run: RigRun;
 const verdicts: Record<string, boolean> = {};
 
 /** The result of a guest check; fails with the guest's error if the check threw. */
+// Guest check results are JSON whose fields each test reads and asserts itself.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function result(name: string): Record<string, any> {
   const c = run.checks.get(name);
   if (!c) throw new Error(`guest never reported check "${name}" (qemu exit ${String(run.qemuCode)}, timed out: ${run.timedOut}); see ${run.consoleLog}`);

@@ -12,6 +12,7 @@ import type { Transport, TransportSink } from './transport.ts';
  */
 export function openHttp(url: string, sink: TransportSink): Transport {
   let done = false;
+  // eslint-disable-next-line prefer-const -- assigned below, after `finish` that reads it is defined
   let req: http.ClientRequest | undefined;
   const finish = (err: VideoError): void => {
     if (done) return;

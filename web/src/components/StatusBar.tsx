@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, Show } from 'solid-js';
+import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { Led } from '../../../protocol/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import type { VideoClient, VideoStats } from '../video/video-client.ts';
@@ -14,6 +14,8 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
     props.video()?.stats().then(setStats, (e: unknown) => console.warn('video stats failed', e));
   }, 500);
   onCleanup(() => clearInterval(timer));
+  // The session object is fixed for the component's life; its fields are signals read in JSX.
+  // eslint-disable-next-line solid/reactivity
   const s = props.session;
   const connText = () => {
     const i = s.info();
@@ -34,7 +36,7 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
         </span>
       </Show>
       <span class="item leds" data-testid="leds" data-leds={s.leds()}>
-        {LEDS.map(([name, bit]) => <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>{name}</span>)}
+        <For each={LEDS}>{([name, bit]) => <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>{name}</span>}</For>
       </span>
       <span class="item" data-testid="video">
         {s.video().present ? `${s.video().width}×${s.video().height} · source ${s.video().fps} fps` : 'No signal'}
