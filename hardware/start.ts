@@ -26,16 +26,21 @@ async function main(): Promise<void> {
   await ensureSimDeps();
   console.log('starting the simulated target…');
   const sim = await startSimTarget({ display, log: (l) => console.log(`[sim] ${l}`) });
-  const bridge = await startBridge({
-    port,
-    host: process.env.HOST ?? '0.0.0.0',
-    staticDir: DEFAULT_STATIC_DIR,
-    hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
-    video: { kind: 'command', argv: sim.videoCommand },
-  }, { listenRetryMs: 90_000 });
+  const bridge = await startBridge(
+    {
+      port,
+      host: process.env.HOST ?? '0.0.0.0',
+      staticDir: DEFAULT_STATIC_DIR,
+      hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
+      video: { kind: 'command', argv: sim.videoCommand },
+    },
+    { listenRetryMs: 90_000 },
+  );
   console.log('');
   console.log(`  KVM ready: open http://localhost:${bridge.port}/`);
-  console.log(`  simulated target: X display ${sim.display} (${sim.width}x${sim.height}), HID devices ${sim.devices.keyboard}, ${sim.devices.mouse}`);
+  console.log(
+    `  simulated target: X display ${sim.display} (${sim.width}x${sim.height}), HID devices ${sim.devices.keyboard}, ${sim.devices.mouse}`,
+  );
   console.log('  Ctrl+C stops everything.');
   let stopping = false;
   const stop = async (): Promise<void> => {

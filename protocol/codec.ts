@@ -97,17 +97,24 @@ function unpackOne(bytes: Uint8Array): unknown {
   } catch (e) {
     throw new ProtocolError('malformed', `not MessagePack: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (count !== 1) throw new ProtocolError('malformed', count === 0 ? 'empty message' : 'trailing bytes after the message');
+  if (count !== 1)
+    throw new ProtocolError('malformed', count === 0 ? 'empty message' : 'trailing bytes after the message');
   return value;
 }
 
 function fromWire(v: unknown): Message {
-  if (!Array.isArray(v) || v.length === 0) throw new ProtocolError('malformed', 'a message is a non-empty array [tag, ...fields]');
+  if (!Array.isArray(v) || v.length === 0)
+    throw new ProtocolError('malformed', 'a message is a non-empty array [tag, ...fields]');
   const tag: unknown = v[0];
   if (typeof tag !== 'number' || !Number.isInteger(tag) || tag < 0 || tag > 0xff) {
     throw new ProtocolError('malformed', `tag must be an integer 0..255, got ${String(tag)}`);
   }
-  const m = sessionFromWire(tag, v) ?? hidFromWire(tag, v) ?? statusFromWire(tag, v) ?? videoFromWire(tag, v) ?? errorFromWire(tag, v);
+  const m =
+    sessionFromWire(tag, v) ??
+    hidFromWire(tag, v) ??
+    statusFromWire(tag, v) ??
+    videoFromWire(tag, v) ??
+    errorFromWire(tag, v);
   if (!m) throw new ProtocolError('unknown-type', `unknown message tag 0x${tag.toString(16).padStart(2, '0')}`);
   return m;
 }

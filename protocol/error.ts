@@ -4,7 +4,11 @@ import { isErrorCode, type ErrorCode } from './errors.ts';
 export const ErrorTag = { error: 0x7f } as const;
 
 /** Wire: `[0x7f, code, message]`: code from ERROR_CODES, message human-readable (≤ 512 chars). */
-export interface ErrorMsg { type: 'error'; code: ErrorCode; message: string }
+export interface ErrorMsg {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
 
 export function errorToWire(m: ErrorMsg): unknown[] {
   return [ErrorTag.error, m.code, m.message.slice(0, 512)];

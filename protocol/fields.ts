@@ -5,7 +5,12 @@ import { ProtocolError } from './errors.ts';
  * ProtocolError('bad-field'); decode() catches it, so nothing escapes to the caller's event loop.
  */
 function bad(name: string, want: string, got: unknown): never {
-  const shown = got instanceof Uint8Array ? `bin(${got.byteLength})` : typeof got === 'string' ? JSON.stringify(got.slice(0, 32)) : String(got);
+  const shown =
+    got instanceof Uint8Array
+      ? `bin(${got.byteLength})`
+      : typeof got === 'string'
+        ? JSON.stringify(got.slice(0, 32))
+        : String(got);
   throw new ProtocolError('bad-field', `${name}: expected ${want}, got ${shown}`);
 }
 
@@ -50,6 +55,9 @@ export function list(v: unknown, name: string, maxLength: number): unknown[] {
 export function arity(wire: readonly unknown[], name: string, min: number, max = min): void {
   const fields = wire.length - 1;
   if (fields < min || fields > max) {
-    throw new ProtocolError('bad-field', `${name}: expected ${min === max ? min : `${min}..${max}`} fields, got ${fields}`);
+    throw new ProtocolError(
+      'bad-field',
+      `${name}: expected ${min === max ? min : `${min}..${max}`} fields, got ${fields}`,
+    );
   }
 }

@@ -29,32 +29,66 @@ export const MAX_BATCH_STEPS = 50_000;
 export const MAX_STEP_DELAY_MS = 10_000;
 
 /** Wire: `[0x10, report: bin(8)]`, the boot keyboard report (reports.ts). */
-export interface KeyboardMsg { type: 'keyboard'; report: Uint8Array }
+export interface KeyboardMsg {
+  type: 'keyboard';
+  report: Uint8Array;
+}
 /** Wire: `[0x11, report: bin(7)]`, the absolute mouse report, X/Y 0..32767. */
-export interface MouseMsg { type: 'mouse'; report: Uint8Array }
+export interface MouseMsg {
+  type: 'mouse';
+  report: Uint8Array;
+}
 /** Wire: `[0x12, report: bin(4)]`, the relative (boot) mouse report. */
-export interface MouseRelMsg { type: 'mouse-rel'; report: Uint8Array }
+export interface MouseRelMsg {
+  type: 'mouse-rel';
+  report: Uint8Array;
+}
 
 /** One step of a batch: write `report` to `device`, then wait `delayMs` (0..10000 ms). */
-export interface BatchStep { device: HidDevice; report: Uint8Array; delayMs: number }
+export interface BatchStep {
+  device: HidDevice;
+  report: Uint8Array;
+  delayMs: number;
+}
 
 /**
  * A report sequence the bridge plays with its own timing, so network jitter cannot stretch a
  * key press. Wire: `[0x13, id, steps: [device, report, delayMs][]]`. The bridge answers with
  * batch-progress messages and exactly one batch-end, and releases all keys when it ends.
  */
-export interface BatchMsg { type: 'batch'; id: number; steps: BatchStep[] }
+export interface BatchMsg {
+  type: 'batch';
+  id: number;
+  steps: BatchStep[];
+}
 /** Wire: `[0x14, id, sent, total]`: steps written so far. */
-export interface BatchProgress { type: 'batch-progress'; id: number; sent: number; total: number }
+export interface BatchProgress {
+  type: 'batch-progress';
+  id: number;
+  sent: number;
+  total: number;
+}
 export const BATCH_OUTCOMES = ['done', 'cancelled', 'failed'] as const;
 /** Wire: `[0x15, id, outcome, sent, reason]`; `reason` is '' unless failed or cancelled. */
-export interface BatchEnd { type: 'batch-end'; id: number; outcome: (typeof BATCH_OUTCOMES)[number]; sent: number; reason: string }
+export interface BatchEnd {
+  type: 'batch-end';
+  id: number;
+  outcome: (typeof BATCH_OUTCOMES)[number];
+  sent: number;
+  reason: string;
+}
 /** Wire: `[0x16, id]`: stop the batch and release all keys and buttons. */
-export interface BatchCancel { type: 'batch-cancel'; id: number }
+export interface BatchCancel {
+  type: 'batch-cancel';
+  id: number;
+}
 /** Wire: `[0x17]`: write all-keys-up and all-buttons-up now (e.g. the page lost focus). */
-export interface ReleaseAll { type: 'release-all' }
+export interface ReleaseAll {
+  type: 'release-all';
+}
 
-export type HidMessage = KeyboardMsg | MouseMsg | MouseRelMsg | BatchMsg | BatchProgress | BatchEnd | BatchCancel | ReleaseAll;
+export type HidMessage =
+  KeyboardMsg | MouseMsg | MouseRelMsg | BatchMsg | BatchProgress | BatchEnd | BatchCancel | ReleaseAll;
 
 export function hidToWire(m: HidMessage): unknown[] {
   switch (m.type) {
@@ -88,7 +122,11 @@ function step(v: unknown, i: number): BatchStep {
   const s = list(v, name, 3);
   if (s.length !== 3) throw new ProtocolError('bad-field', `${name}: expected [device, report, delayMs]`);
   const device = HID_DEVICES[uint(s[0], `${name}.device`, HID_DEVICES.length - 1)] as HidDevice;
-  return { device, report: report(s[1], device, `${name}.report`), delayMs: uint(s[2], `${name}.delayMs`, MAX_STEP_DELAY_MS) };
+  return {
+    device,
+    report: report(s[1], device, `${name}.report`),
+    delayMs: uint(s[2], `${name}.delayMs`, MAX_STEP_DELAY_MS),
+  };
 }
 
 export function hidFromWire(tag: number, w: readonly unknown[]): HidMessage | undefined {
@@ -109,11 +147,17 @@ export function hidFromWire(tag: number, w: readonly unknown[]): HidMessage | un
     }
     case HidTag.batchProgress:
       arity(w, 'batch-progress', 3);
-      return { type: 'batch-progress', id: uint(w[1], 'batch-progress.id', 0xffffffff), sent: uint(w[2], 'batch-progress.sent'), total: uint(w[3], 'batch-progress.total') };
+      return {
+        type: 'batch-progress',
+        id: uint(w[1], 'batch-progress.id', 0xffffffff),
+        sent: uint(w[2], 'batch-progress.sent'),
+        total: uint(w[3], 'batch-progress.total'),
+      };
     case HidTag.batchEnd: {
       arity(w, 'batch-end', 4);
       const outcome = str(w[2], 'batch-end.outcome', 16);
-      if (!(BATCH_OUTCOMES as readonly string[]).includes(outcome)) throw new ProtocolError('bad-field', `batch-end.outcome: unknown ${JSON.stringify(outcome)}`);
+      if (!(BATCH_OUTCOMES as readonly string[]).includes(outcome))
+        throw new ProtocolError('bad-field', `batch-end.outcome: unknown ${JSON.stringify(outcome)}`);
       return {
         type: 'batch-end',
         id: uint(w[1], 'batch-end.id', 0xffffffff),

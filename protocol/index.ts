@@ -18,7 +18,16 @@ export const MAX_SERVER_MESSAGE_BYTES = 9 * 1024 * 1024;
 
 /** Types a client may send to the bridge; anything else from a client is 'not-allowed'. */
 export const CLIENT_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
-  'hello', 'ping', 'pong', 'keyboard', 'mouse', 'mouse-rel', 'batch', 'batch-cancel', 'release-all', 'error',
+  'hello',
+  'ping',
+  'pong',
+  'keyboard',
+  'mouse',
+  'mouse-rel',
+  'batch',
+  'batch-cancel',
+  'release-all',
+  'error',
 ]);
 
 export { decode, encode, assertNever, type DecodeResult } from './codec.ts';

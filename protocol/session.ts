@@ -53,7 +53,12 @@ export function sessionFromWire(tag: number, w: readonly unknown[]): SessionMess
     case SessionTag.hello: {
       arity(w, 'hello', 3);
       const caps = list(w[2], 'hello.capabilities', 32).map((c, i) => str(c, `hello.capabilities[${i}]`, 32));
-      return { type: 'hello', version: uint(w[1], 'hello.version', 0xffff), capabilities: caps, agent: str(w[3], 'hello.agent', 64) };
+      return {
+        type: 'hello',
+        version: uint(w[1], 'hello.version', 0xffff),
+        capabilities: caps,
+        agent: str(w[3], 'hello.agent', 64),
+      };
     }
     case SessionTag.ping:
       arity(w, 'ping', 2);

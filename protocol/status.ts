@@ -15,19 +15,35 @@ export type UsbHostState = (typeof USB_HOST_STATES)[number];
  * Wire: `[0x20, keyboard, mouse, mouseRel, host]` (booleans, then a UsbHostState string).
  * Offline means the device node is missing or the target's USB host is gone (ESHUTDOWN).
  */
-export interface HidStatus { type: 'hid-status'; keyboard: boolean; mouse: boolean; mouseRel: boolean; host: UsbHostState }
+export interface HidStatus {
+  type: 'hid-status';
+  keyboard: boolean;
+  mouse: boolean;
+  mouseRel: boolean;
+  host: UsbHostState;
+}
 
 /**
  * The target's lock-key LEDs from the keyboard's LED output report. Wire: `[0x21, leds]`, a bit
  * mask in HID LED page order: Num 0x01, Caps 0x02, Scroll 0x04, Compose 0x08, Kana 0x10.
  */
-export interface LedStatus { type: 'leds'; leds: number }
+export interface LedStatus {
+  type: 'leds';
+  leds: number;
+}
 
 /**
  * The video signal. Wire: `[0x22, present, width, height, fps, reason]`: size in pixels of the
  * latest frame, fps measured over the last second, `reason` says why there is no signal ('' if present).
  */
-export interface VideoStatus { type: 'video-status'; present: boolean; width: number; height: number; fps: number; reason: string }
+export interface VideoStatus {
+  type: 'video-status';
+  present: boolean;
+  width: number;
+  height: number;
+  fps: number;
+  reason: string;
+}
 
 export type StatusMessage = HidStatus | LedStatus | VideoStatus;
 
@@ -47,8 +63,15 @@ export function statusFromWire(tag: number, w: readonly unknown[]): StatusMessag
     case StatusTag.hid: {
       arity(w, 'hid-status', 4);
       const host = str(w[4], 'hid-status.host', 16);
-      if (!(USB_HOST_STATES as readonly string[]).includes(host)) throw new ProtocolError('bad-field', `hid-status.host: unknown ${JSON.stringify(host)}`);
-      return { type: 'hid-status', keyboard: bool(w[1], 'hid-status.keyboard'), mouse: bool(w[2], 'hid-status.mouse'), mouseRel: bool(w[3], 'hid-status.mouseRel'), host: host as UsbHostState };
+      if (!(USB_HOST_STATES as readonly string[]).includes(host))
+        throw new ProtocolError('bad-field', `hid-status.host: unknown ${JSON.stringify(host)}`);
+      return {
+        type: 'hid-status',
+        keyboard: bool(w[1], 'hid-status.keyboard'),
+        mouse: bool(w[2], 'hid-status.mouse'),
+        mouseRel: bool(w[3], 'hid-status.mouseRel'),
+        host: host as UsbHostState,
+      };
     }
     case StatusTag.leds:
       arity(w, 'leds', 1);

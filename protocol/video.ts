@@ -13,7 +13,13 @@ export const MAX_JPEG_BYTES = 8 * 1024 * 1024;
  * - jpeg: the JPEG bytes as a MessagePack bin field, never base64. After decode() it is a view
  *   into the received buffer, so the page can transfer that buffer to the decoder worker.
  */
-export interface Frame { type: 'frame'; seq: number; timestamp: number; sentAt: number; jpeg: Uint8Array }
+export interface Frame {
+  type: 'frame';
+  seq: number;
+  timestamp: number;
+  sentAt: number;
+  jpeg: Uint8Array;
+}
 
 export type VideoMessage = Frame;
 

@@ -41,11 +41,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     try {
       file = JSON.parse(readFileSync(env.BRIDGE_CONFIG, 'utf8')) as Partial<BridgeConfig>;
     } catch (e) {
-      throw new ConfigError(`cannot read BRIDGE_CONFIG ${env.BRIDGE_CONFIG}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ConfigError(
+        `cannot read BRIDGE_CONFIG ${env.BRIDGE_CONFIG}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   const port = Number(env.PORT ?? file.port ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0..65535, got ${env.PORT ?? file.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be 0..65535, got ${env.PORT ?? file.port}`);
   return {
     port,
     host: env.HOST ?? file.host ?? '0.0.0.0',

@@ -17,7 +17,10 @@ export class Viewer {
   sent = 0;
   skipped = 0;
 
-  constructor(private readonly counters: Counters, private readonly threshold: number) {}
+  constructor(
+    private readonly counters: Counters,
+    private readonly threshold: number,
+  ) {}
 
   attach(sink: FrameSink): void {
     this.sink = sink;
@@ -66,7 +69,10 @@ export class Viewer {
 export class FrameFanout {
   private readonly viewers = new Set<Viewer>();
 
-  constructor(private readonly counters: Counters, private readonly threshold = 0) {}
+  constructor(
+    private readonly counters: Counters,
+    private readonly threshold = 0,
+  ) {}
 
   makeViewer(): Viewer {
     return new Viewer(this.counters, this.threshold);

@@ -17,6 +17,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(`[bridge] ${e instanceof ConfigError ? 'config error' : 'failed to start'}: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(
+    `[bridge] ${e instanceof ConfigError ? 'config error' : 'failed to start'}: ${e instanceof Error ? e.message : String(e)}`,
+  );
   process.exit(1);
 });

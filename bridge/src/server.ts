@@ -1,7 +1,13 @@
 import * as uWS from 'uWebSockets.js';
 import {
-  CLIENT_TYPES, decode, encode, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION,
-  type ErrorCode, type Message, type VideoStatus,
+  CLIENT_TYPES,
+  decode,
+  encode,
+  MAX_CLIENT_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  type ErrorCode,
+  type Message,
+  type VideoStatus,
 } from '../../protocol/index.ts';
 import type { BridgeConfig } from './config.ts';
 import { Counters, makeRateLimitedLog } from './counters.ts';
@@ -51,7 +57,14 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
   const files = loadStatic(config.staticDir);
   if (files.size === 0) log(`no PWA build in ${config.staticDir}: run "npm run build"`);
   let nextId = 1;
-  let videoStatus: VideoStatus = { type: 'video-status', present: false, width: 0, height: 0, fps: 0, reason: 'starting' };
+  let videoStatus: VideoStatus = {
+    type: 'video-status',
+    present: false,
+    width: 0,
+    height: 0,
+    fps: 0,
+    reason: 'starting',
+  };
 
   const broadcast = (m: Message): void => {
     const bytes = encode(m);
@@ -77,9 +90,23 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
   });
   const fanout = new FrameFanout(counters);
   const video: VideoSource = startVideoSource(config.video, {
-    onFrame: (f) => fanout.publish({ type: 'frame', seq: f.seq, timestamp: f.timestamp, sentAt: performance.timeOrigin + performance.now(), jpeg: f.jpeg }),
+    onFrame: (f) =>
+      fanout.publish({
+        type: 'frame',
+        seq: f.seq,
+        timestamp: f.timestamp,
+        sentAt: performance.timeOrigin + performance.now(),
+        jpeg: f.jpeg,
+      }),
     onSignal: (s) => {
-      videoStatus = { type: 'video-status', present: s.present, width: s.width, height: s.height, fps: Math.round(s.fps * 10) / 10, reason: s.reason ?? '' };
+      videoStatus = {
+        type: 'video-status',
+        present: s.present,
+        width: s.width,
+        height: s.height,
+        fps: Math.round(s.fps * 10) / 10,
+        reason: s.reason ?? '',
+      };
       broadcast(videoStatus);
     },
     log: (line) => limited('video', `video: ${line}`),
@@ -97,7 +124,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
       user.helloed = true;
       return;
     }
-    if (m.type === 'ping') return send(ws, { type: 'pong', id: m.id, sentAt: m.sentAt, receivedAt: performance.timeOrigin + performance.now() });
+    if (m.type === 'ping')
+      return send(ws, {
+        type: 'pong',
+        id: m.id,
+        sentAt: m.sentAt,
+        receivedAt: performance.timeOrigin + performance.now(),
+      });
     if (m.type === 'pong') return;
     if (m.type === 'error') {
       counters.inc(`ws.client_error.${m.code}`);
@@ -123,12 +156,15 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
         relay.cancelBatch(user.id, m.id);
         break;
     }
-    if (err) refuse(ws, err, err === 'busy' ? 'a batch is playing; cancel it or wait' : `${m.type} dropped: device offline`);
+    if (err)
+      refuse(ws, err, err === 'busy' ? 'a batch is playing; cancel it or wait' : `${m.type} dropped: device offline`);
   };
 
   // Browsers give secure contexts only to https (or localhost): WebCodecs' ImageDecoder and the
   // service worker need one when the PWA is opened by the Pi's address.
-  const app = config.tls ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile }) : uWS.App();
+  const app = config.tls
+    ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
+    : uWS.App();
   app.ws<UserData>('/ws', {
     compression: 0, // uWS.DISABLED (a type-only export in the typings): JPEG does not compress
     // Above the protocol limit, so an oversized message gets an error reply rather than a close.
@@ -159,14 +195,19 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     },
     message: (ws, message, isBinary) => {
       counters.inc('ws.messages');
-      if (!isBinary) return refuse(ws, 'malformed', 'text frames are not part of the protocol; send MessagePack binary');
+      if (!isBinary)
+        return refuse(ws, 'malformed', 'text frames are not part of the protocol; send MessagePack binary');
       // decode() copies what outlives this callback (uWS reuses `message` afterwards).
       const result = decode(new Uint8Array(message), MAX_CLIENT_MESSAGE_BYTES);
       if (!result.ok) return refuse(ws, result.error.code, result.error.message);
       try {
         handle(ws, result.message);
       } catch (e) {
-        refuse(ws, 'internal', `bridge failed on ${result.message.type}: ${e instanceof Error ? e.message : String(e)}`);
+        refuse(
+          ws,
+          'internal',
+          `bridge failed on ${result.message.type}: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     },
     drain: (ws) => ws.getUserData().viewer.drained(),
@@ -189,7 +230,9 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
       counters: counters.snapshot(),
       memory: process.memoryUsage(),
     });
-    res.cork(() => res.writeHeader('content-type', 'application/json').writeHeader('cache-control', 'no-store').end(body));
+    res.cork(() =>
+      res.writeHeader('content-type', 'application/json').writeHeader('cache-control', 'no-store').end(body),
+    );
   });
   app.get('/*', (res, req) => {
     const url = req.getUrl();
@@ -198,7 +241,9 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     res.cork(() => {
       if (!file) {
         counters.inc('http.404');
-        res.writeStatus(files.size === 0 ? '503 Service Unavailable' : '404 Not Found').end(files.size === 0 ? 'PWA not built: run npm run build' : 'not found');
+        res
+          .writeStatus(files.size === 0 ? '503 Service Unavailable' : '404 Not Found')
+          .end(files.size === 0 ? 'PWA not built: run npm run build' : 'not found');
         return;
       }
       res.writeHeader('content-type', file.type).writeHeader('cache-control', file.cacheControl).end(file.body);
@@ -207,7 +252,8 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
 
   // uWS binds without SO_REUSEADDR, so after a restart the port stays taken while the previous
   // run's connections sit in TIME_WAIT (up to 60 s). Keep trying rather than give up.
-  const listen = () => new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
+  const listen = () =>
+    new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(config.host, config.port, resolve));
   let token = await listen();
   for (const end = Date.now() + (opts.listenRetryMs ?? 0); !token && Date.now() < end; token = await listen()) {
     counters.inc('http.listen_retry');

@@ -22,7 +22,9 @@ export async function bundleGadgetSetup(outfile: string): Promise<void> {
     format: 'esm',
     target: 'node20',
     legalComments: 'none',
-    banner: { js: '// webkvm gadget setup, bundled from hardware/gadget/setup.ts; usage: node webkvm-gadget.mjs up|down' },
+    banner: {
+      js: '// webkvm gadget setup, bundled from hardware/gadget/setup.ts; usage: node webkvm-gadget.mjs up|down',
+    },
     logLevel: 'warning',
   });
 }

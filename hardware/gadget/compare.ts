@@ -11,7 +11,8 @@ export function differences(dir: string, spec: GadgetSpec, udc: string): string[
   const diff: string[] = [];
   const want = (path: string, value: string, norm = (s: string) => s) => {
     const got = readText(join(dir, path));
-    if (got === null || norm(got) !== norm(value)) diff.push(`${path}: ${JSON.stringify(got)} != ${JSON.stringify(value)}`);
+    if (got === null || norm(got) !== norm(value))
+      diff.push(`${path}: ${JSON.stringify(got)} != ${JSON.stringify(value)}`);
   };
   // The kernel prints descriptor fields as 0x%04x; compare hex without regard to case.
   const hex = (s: string) => s.toLowerCase();
@@ -31,7 +32,14 @@ export function differences(dir: string, spec: GadgetSpec, udc: string): string[
   if (functions.join() !== [...names].sort().join()) diff.push(`functions: ${functions.join() || 'none'}`);
   const links = entries(join(dir, 'configs', CONFIG)).filter((e) => e.kind === 'link');
   const linked = links.map((e) => `${e.name}->${linkTargetName(e.path)}`).sort();
-  if (linked.join() !== names.map((n) => `${n}->${n}`).sort().join()) diff.push(`links: ${linked.join() || 'none'}`);
+  if (
+    linked.join() !==
+    names
+      .map((n) => `${n}->${n}`)
+      .sort()
+      .join()
+  )
+    diff.push(`links: ${linked.join() || 'none'}`);
   for (const f of spec.functions) {
     const fdir = `functions/hid.${f.instance}`;
     want(`${fdir}/protocol`, String(f.protocol));

@@ -29,7 +29,6 @@ export interface UpResult {
   dir: string;
 }
 
-
 function gadgetDir(spec: GadgetSpec, paths: GadgetPaths): string {
   const root = join(paths.configfs, 'usb_gadget');
   if (!exists(root)) {
@@ -71,7 +70,11 @@ export function gadgetUp(opts: GadgetOptions = {}): UpResult {
     writeAttr(join(dir, 'UDC'), udc);
   } catch (e) {
     if (e instanceof GadgetError && errnoOf(e.cause) === 'EBUSY') {
-      throw new GadgetError('udc-busy', `UDC ${udc} is already bound to another gadget (see ${paths.configfs}/usb_gadget/*/UDC)`, { cause: e });
+      throw new GadgetError(
+        'udc-busy',
+        `UDC ${udc} is already bound to another gadget (see ${paths.configfs}/usb_gadget/*/UDC)`,
+        { cause: e },
+      );
     }
     throw e;
   }
@@ -120,7 +123,8 @@ function build(dir: string, spec: GadgetSpec): void {
     // only its IN endpoint (the Pi's dwc2 has few). Older kernels lack the attribute: skip it.
     if (exists(join(fdir, 'no_out_endpoint'))) writeAttr(join(fdir, 'no_out_endpoint'), '1');
   }
-  for (const f of spec.functions) makeLink(join(dir, 'functions', `hid.${f.instance}`), join(config, `hid.${f.instance}`));
+  for (const f of spec.functions)
+    makeLink(join(dir, 'functions', `hid.${f.instance}`), join(config, `hid.${f.instance}`));
 }
 
 /** Reverse of build, for whatever subset exists: unbind, unlink, rmdir (gadget_configfs.rst "Cleaning up"). */

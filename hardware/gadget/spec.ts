@@ -67,11 +67,32 @@ export const WEBKVM_GADGET: GadgetSpec = {
   maxPower: 250,
   functions: [
     // Boot keyboard: a BIOS/UEFI setup screen uses the boot protocol (HID 1.11 §4.2).
-    { instance: 'usb0', role: 'keyboard', protocol: 1, subclass: 1, reportLength: KEYBOARD_REPORT_BYTES, reportDesc: KEYBOARD_REPORT_DESC },
+    {
+      instance: 'usb0',
+      role: 'keyboard',
+      protocol: 1,
+      subclass: 1,
+      reportLength: KEYBOARD_REPORT_BYTES,
+      reportDesc: KEYBOARD_REPORT_DESC,
+    },
     // Absolute pointer: no boot protocol exists for it, so protocol 0 / subclass 0 (as TinyPilot
     // and PiKVM); the rig shows Linux binds hid-generic to it.
-    { instance: 'usb1', role: 'mouse', protocol: 0, subclass: 0, reportLength: MOUSE_ABS_REPORT_BYTES, reportDesc: MOUSE_ABS_REPORT_DESC },
+    {
+      instance: 'usb1',
+      role: 'mouse',
+      protocol: 0,
+      subclass: 0,
+      reportLength: MOUSE_ABS_REPORT_BYTES,
+      reportDesc: MOUSE_ABS_REPORT_DESC,
+    },
     // Boot mouse, for BIOSes that ignore absolute pointers.
-    { instance: 'usb2', role: 'mouse-rel', protocol: 2, subclass: 1, reportLength: MOUSE_REL_REPORT_BYTES, reportDesc: MOUSE_REL_REPORT_DESC },
+    {
+      instance: 'usb2',
+      role: 'mouse-rel',
+      protocol: 2,
+      subclass: 1,
+      reportLength: MOUSE_REL_REPORT_BYTES,
+      reportDesc: MOUSE_REL_REPORT_DESC,
+    },
   ],
 };

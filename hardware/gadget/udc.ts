@@ -12,7 +12,10 @@ export function chooseUdc(udcClass: string, wanted?: string): string {
   const names = exists(udcClass) ? entries(udcClass).map((e) => e.name) : [];
   if (wanted) {
     if (!names.includes(wanted)) {
-      throw new GadgetError('udc-unknown', `UDC "${wanted}" not found in ${udcClass} (have: ${names.join(', ') || 'none'})`);
+      throw new GadgetError(
+        'udc-unknown',
+        `UDC "${wanted}" not found in ${udcClass} (have: ${names.join(', ') || 'none'})`,
+      );
     }
     return wanted;
   }

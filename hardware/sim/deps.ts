@@ -41,8 +41,16 @@ export function missingSimPackages(): string[] {
 function runStreaming(cmd: string, args: string[], log: (line: string) => void): Promise<number> {
   log(`$ ${cmd} ${args.join(' ')}`);
   return new Promise((resolve) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    const forward = (chunk: Buffer): void => chunk.toString().split('\n').filter(Boolean).forEach((l) => log(`  ${l}`));
+    const p = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    const forward = (chunk: Buffer): void =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((l) => log(`  ${l}`));
     p.stdout.on('data', forward);
     p.stderr.on('data', forward);
     p.on('error', (err) => {
@@ -64,7 +72,10 @@ export async function ensureSimDeps(log: (line: string) => void = console.log): 
   if (missing.length === 0) return;
   const command = `sudo apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new SimError('DEPS_MISSING', `the simulated target needs: ${missing.join(', ')}. Install them with: ${command}`);
+    throw new SimError(
+      'DEPS_MISSING',
+      `the simulated target needs: ${missing.join(', ')}. Install them with: ${command}`,
+    );
   }
   log(`simulated target: installing ${missing.join(' ')}`);
   let code = await runStreaming('apt-get', ['install', '-y', ...missing], log);
@@ -74,6 +85,9 @@ export async function ensureSimDeps(log: (line: string) => void = console.log): 
   }
   const still = missingSimPackages();
   if (code !== 0 || still.length > 0) {
-    throw new SimError('DEPS_INSTALL_FAILED', `apt-get could not install ${still.join(' ') || missing.join(' ')} (exit ${code}); try: ${command}`);
+    throw new SimError(
+      'DEPS_INSTALL_FAILED',
+      `apt-get could not install ${still.join(' ') || missing.join(' ')} (exit ${code}); try: ${command}`,
+    );
   }
 }

@@ -70,7 +70,8 @@ export async function startXvfb(o: DisplayOptions): Promise<Child> {
   const n = displayNumber(o.display);
   const holder = lockHolder(n);
   if (holder !== undefined || (await socketAccepts(n))) {
-    const who = holder !== undefined ? `pid ${holder} holds /tmp/.X${n}-lock` : `a server listens on /tmp/.X11-unix/X${n}`;
+    const who =
+      holder !== undefined ? `pid ${holder} holds /tmp/.X${n}-lock` : `a server listens on /tmp/.X11-unix/X${n}`;
     throw new SimError(
       'DISPLAY_IN_USE',
       `X display ${o.display} is already in use (${who}); set SIM_DISPLAY to a free display, e.g. SIM_DISPLAY=:${n + 1}`,
@@ -95,7 +96,10 @@ export async function startXvfb(o: DisplayOptions): Promise<Child> {
   const owner = lockHolder(n);
   if (ready && owner !== undefined && owner !== child.proc.pid) {
     await child.stop();
-    throw new SimError('DISPLAY_IN_USE', `X display ${o.display} was taken by pid ${owner} while starting; set SIM_DISPLAY to a free display`);
+    throw new SimError(
+      'DISPLAY_IN_USE',
+      `X display ${o.display} was taken by pid ${owner} while starting; set SIM_DISPLAY to a free display`,
+    );
   }
   if (!ready || child.proc.exitCode !== null) {
     await child.stop();

@@ -29,7 +29,8 @@ export class ReportFramer {
     buf.set(chunk, this.pending.length);
     const reports: Uint8Array[] = [];
     let at = 0;
-    for (; at + this.reportBytes <= buf.length; at += this.reportBytes) reports.push(buf.slice(at, at + this.reportBytes));
+    for (; at + this.reportBytes <= buf.length; at += this.reportBytes)
+      reports.push(buf.slice(at, at + this.reportBytes));
     this.pending = buf.slice(at);
     return reports;
   }

@@ -28,7 +28,13 @@ export interface HidHost {
 /** Bad reports are logged up to this many times, then only counted. */
 const MAX_BAD_REPORT_LOGS = 10;
 
-export async function startHidHost(o: { runDir: string; width: number; height: number; x: XInput; log: (line: string) => void }): Promise<HidHost> {
+export async function startHidHost(o: {
+  runDir: string;
+  width: number;
+  height: number;
+  x: XInput;
+  log: (line: string) => void;
+}): Promise<HidHost> {
   const stats: HidStats = { keyboardReports: 0, mouseReports: 0, mouseRelReports: 0, ledWrites: 0, badReports: 0 };
   const keyboard = new KeyboardMapper();
   const mouse = new MouseAbsMapper(o.width, o.height);
@@ -51,11 +57,16 @@ export async function startHidHost(o: { runDir: string; width: number; height: n
       .catch((err: unknown) => o.log(`LED query failed: ${describeError(err)}`));
   };
 
-  const handle = (kind: 'keyboard' | 'mouse' | 'mouse-relative', report: Uint8Array, map: (r: Uint8Array) => XAction[]): XAction[] => {
+  const handle = (
+    kind: 'keyboard' | 'mouse' | 'mouse-relative',
+    report: Uint8Array,
+    map: (r: Uint8Array) => XAction[],
+  ): XAction[] => {
     const problem = reportProblem(kind, report);
     if (problem) {
       stats.badReports++;
-      if (stats.badReports <= MAX_BAD_REPORT_LOGS) o.log(`bad ${kind} report ${Buffer.from(report).toString('hex')}: ${problem}`);
+      if (stats.badReports <= MAX_BAD_REPORT_LOGS)
+        o.log(`bad ${kind} report ${Buffer.from(report).toString('hex')}: ${problem}`);
     }
     const actions = map(report);
     o.x.perform(actions);
@@ -63,22 +74,52 @@ export async function startHidHost(o: { runDir: string; width: number; height: n
   };
 
   /** `release` returns the actions that let go of everything the device held (run on unplug). */
-  const start = (name: string, reportBytes: number, onReport: (r: Uint8Array) => void, release: () => XAction[], onRestart?: () => void): Promise<HidEndpoint> =>
-    startHidEndpoint({ name, path: path.join(o.runDir, name), reportBytes, onReport, onDisconnect: () => o.x.perform(release()), onRestart, log: o.log });
+  const start = (
+    name: string,
+    reportBytes: number,
+    onReport: (r: Uint8Array) => void,
+    release: () => XAction[],
+    onRestart?: () => void,
+  ): Promise<HidEndpoint> =>
+    startHidEndpoint({
+      name,
+      path: path.join(o.runDir, name),
+      reportBytes,
+      onReport,
+      onDisconnect: () => o.x.perform(release()),
+      onRestart,
+      log: o.log,
+    });
 
   const settled = await Promise.allSettled([
-    start('keyboard', KEYBOARD_REPORT_BYTES, (r) => {
-      stats.keyboardReports++;
-      if (handle('keyboard', r, (x) => keyboard.map(x)).some((a) => a.kind === 'key')) syncLeds(false);
-    }, () => keyboard.reset(), () => syncLeds(true)),
-    start('mouse', MOUSE_ABS_REPORT_BYTES, (r) => {
-      stats.mouseReports++;
-      handle('mouse', r, (x) => mouse.map(x));
-    }, () => mouse.reset()),
-    start('mouse-relative', MOUSE_REL_REPORT_BYTES, (r) => {
-      stats.mouseRelReports++;
-      handle('mouse-relative', r, (x) => mouseRel.map(x));
-    }, () => mouseRel.reset()),
+    start(
+      'keyboard',
+      KEYBOARD_REPORT_BYTES,
+      (r) => {
+        stats.keyboardReports++;
+        if (handle('keyboard', r, (x) => keyboard.map(x)).some((a) => a.kind === 'key')) syncLeds(false);
+      },
+      () => keyboard.reset(),
+      () => syncLeds(true),
+    ),
+    start(
+      'mouse',
+      MOUSE_ABS_REPORT_BYTES,
+      (r) => {
+        stats.mouseReports++;
+        handle('mouse', r, (x) => mouse.map(x));
+      },
+      () => mouse.reset(),
+    ),
+    start(
+      'mouse-relative',
+      MOUSE_REL_REPORT_BYTES,
+      (r) => {
+        stats.mouseRelReports++;
+        handle('mouse-relative', r, (x) => mouseRel.map(x));
+      },
+      () => mouseRel.reset(),
+    ),
   ]);
   const endpoints = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = settled.find((r) => r.status === 'rejected');

@@ -9,5 +9,11 @@ import { Led } from '../../protocol/reports.ts';
  */
 export function xLedMaskToHid(ledMask: number): number {
   const bit = (n: number): number => (ledMask >>> n) & 1;
-  return (bit(1) * Led.NumLock) | (bit(0) * Led.CapsLock) | (bit(2) * Led.ScrollLock) | (bit(3) * Led.Compose) | (bit(4) * Led.Kana);
+  return (
+    (bit(1) * Led.NumLock) |
+    (bit(0) * Led.CapsLock) |
+    (bit(2) * Led.ScrollLock) |
+    (bit(3) * Led.Compose) |
+    (bit(4) * Led.Kana)
+  );
 }

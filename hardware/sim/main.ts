@@ -33,9 +33,17 @@ try {
     workDir: values.workdir,
     log: (line) => console.error(`[sim] ${line}`),
   });
-  const info = { display: target.display, width: target.width, height: target.height, devices: target.devices, videoCommand: target.videoCommand };
+  const info = {
+    display: target.display,
+    width: target.width,
+    height: target.height,
+    devices: target.devices,
+    videoCommand: target.videoCommand,
+  };
   console.log(JSON.stringify(info, null, 2));
-  console.error(`[sim] watch it: ${target.videoCommand.map((a) => (/[\s]/.test(a) ? `'${a}'` : a)).join(' ')} | ffplay -f mpjpeg -`);
+  console.error(
+    `[sim] watch it: ${target.videoCommand.map((a) => (/[\s]/.test(a) ? `'${a}'` : a)).join(' ')} | ffplay -f mpjpeg -`,
+  );
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;

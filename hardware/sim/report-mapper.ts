@@ -73,12 +73,16 @@ export class KeyboardMapper {
 /** X core pointer buttons for HID button bits 0..4: left 1, right 3, middle 2, back 8, forward 9. */
 export const HID_BUTTON_TO_X: readonly number[] = [1, 3, 2, 8, 9];
 /** X buttons that scroll: wheel up/down 4/5, pan left/right 6/7 (the core protocol convention). */
-const WHEEL_UP = 4, WHEEL_DOWN = 5, PAN_LEFT = 6, PAN_RIGHT = 7;
+const WHEEL_UP = 4,
+  WHEEL_DOWN = 5,
+  PAN_LEFT = 6,
+  PAN_RIGHT = 7;
 
 function buttonActions(prev: number, next: number): XAction[] {
   const out: XAction[] = [];
   HID_BUTTON_TO_X.forEach((button, bit) => {
-    const was = (prev >> bit) & 1, is = (next >> bit) & 1;
+    const was = (prev >> bit) & 1,
+      is = (next >> bit) & 1;
     if (was !== is) out.push({ kind: 'button', button, down: is === 1 });
   });
   return out;
@@ -102,7 +106,10 @@ function scrollActions(detents: number, posButton: number, negButton: number): X
 export class MouseAbsMapper {
   private buttons = 0;
   private last: { x: number; y: number } | undefined;
-  constructor(private readonly width: number, private readonly height: number) {}
+  constructor(
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
 
   map(report: Uint8Array): XAction[] {
     if (report.length !== MOUSE_ABS_REPORT_BYTES) throw new RangeError('absolute mouse report must be 7 bytes');

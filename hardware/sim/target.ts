@@ -71,7 +71,9 @@ export async function startSimTarget(opts: SimTargetOptions = {}): Promise<SimTa
   let xvfb: Child | undefined, x: XInput | undefined, host: HidHost | undefined, term: Terminal | undefined;
   const removeFiles = (): void => {
     if (ownRunDir) fs.rmSync(runDir, { recursive: true, force: true });
-    else for (const name of ['keyboard', 'mouse', 'mouse-relative', 'shell-ready']) fs.rmSync(path.join(runDir, name), { force: true });
+    else
+      for (const name of ['keyboard', 'mouse', 'mouse-relative', 'shell-ready'])
+        fs.rmSync(path.join(runDir, name), { force: true });
   };
   const unregisterCleanup = onExitCleanup(removeFiles);
   let stopped: Promise<void> | undefined;

@@ -35,10 +35,36 @@ export interface Terminal {
 /** xterm argv: DejaVu Sans Mono 11, black on white, no border or scrollbar, steady cursor, pointer always shown. */
 export function xtermArgs(display: string): string[] {
   return [
-    '-display', display, '-name', 'simtarget', '-class', 'SimTarget', '-geometry', '+0+0', '-bw', '0',
-    '+sb', '+bc', '-fa', 'DejaVu Sans Mono', '-fs', '11', '-bg', 'white', '-fg', 'black',
-    '-xrm', 'XTerm*cursorBlink: false', '-xrm', 'XTerm*pointerMode: 0',
-    '-e', 'bash', '--noprofile', '--rcfile', BASHRC, '-i',
+    '-display',
+    display,
+    '-name',
+    'simtarget',
+    '-class',
+    'SimTarget',
+    '-geometry',
+    '+0+0',
+    '-bw',
+    '0',
+    '+sb',
+    '+bc',
+    '-fa',
+    'DejaVu Sans Mono',
+    '-fs',
+    '11',
+    '-bg',
+    'white',
+    '-fg',
+    'black',
+    '-xrm',
+    'XTerm*cursorBlink: false',
+    '-xrm',
+    'XTerm*pointerMode: 0',
+    '-e',
+    'bash',
+    '--noprofile',
+    '--rcfile',
+    BASHRC,
+    '-i',
   ];
 }
 
@@ -47,14 +73,41 @@ async function launch(o: TerminalOptions, onExit: () => void): Promise<Child> {
   fs.rmSync(readyFile, { force: true });
   // A UTF-8 locale, as a desktop target has: xterm then types UTF-8, and Xlib's built-in input
   // method composes dead keys with the X Compose table (C.UTF-8 maps to en_US.UTF-8/Compose).
-  const env = { ...process.env, DISPLAY: o.display, SIM_WORKDIR: o.workDir, SIM_READY_FILE: readyFile, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
-  const child = startChild('xterm', 'xterm', xtermArgs(o.display), { log: o.log, cwd: o.workDir, env, onUnexpectedExit: onExit });
+  const env = {
+    ...process.env,
+    DISPLAY: o.display,
+    SIM_WORKDIR: o.workDir,
+    SIM_READY_FILE: readyFile,
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+  };
+  const child = startChild('xterm', 'xterm', xtermArgs(o.display), {
+    log: o.log,
+    cwd: o.workDir,
+    env,
+    onUnexpectedExit: onExit,
+  });
   try {
     // No window manager places or sizes the window, so stretch it to the screen ourselves.
-    await run('xdotool', ['search', '--sync', '--classname', 'simtarget', 'windowmove', '0', '0', 'windowsize', String(o.width), String(o.height)], {
-      env,
-      timeout: READY_TIMEOUT_MS,
-    });
+    await run(
+      'xdotool',
+      [
+        'search',
+        '--sync',
+        '--classname',
+        'simtarget',
+        'windowmove',
+        '0',
+        '0',
+        'windowsize',
+        String(o.width),
+        String(o.height),
+      ],
+      {
+        env,
+        timeout: READY_TIMEOUT_MS,
+      },
+    );
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!fs.existsSync(readyFile)) {
       if (child.proc.exitCode !== null || Date.now() > deadline) throw new Error('the shell never signalled readiness');
@@ -62,7 +115,9 @@ async function launch(o: TerminalOptions, onExit: () => void): Promise<Child> {
     }
   } catch (err) {
     await child.stop();
-    throw new SimError('TERMINAL_FAILED', `terminal on ${o.display} did not come up: ${describeError(err)}`, { cause: err });
+    throw new SimError('TERMINAL_FAILED', `terminal on ${o.display} did not come up: ${describeError(err)}`, {
+      cause: err,
+    });
   }
   return child;
 }

@@ -24,10 +24,26 @@ export const DEFAULT_JPEG_QUALITY = 5;
 /** `ffmpeg -f x11grab ... -c:v mjpeg -q:v <q> -f mpjpeg -` for the given display and size. */
 export function videoCommand(o: VideoCommandOptions): string[] {
   return [
-    'ffmpeg', '-hide_banner', '-loglevel', 'error',
-    '-f', 'x11grab', '-draw_mouse', '1', '-framerate', String(o.fps ?? DEFAULT_FPS),
-    '-video_size', `${o.width}x${o.height}`, '-i', o.display,
-    '-c:v', 'mjpeg', '-q:v', String(o.quality ?? DEFAULT_JPEG_QUALITY),
-    '-f', 'mpjpeg', '-',
+    'ffmpeg',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'x11grab',
+    '-draw_mouse',
+    '1',
+    '-framerate',
+    String(o.fps ?? DEFAULT_FPS),
+    '-video_size',
+    `${o.width}x${o.height}`,
+    '-i',
+    o.display,
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    String(o.quality ?? DEFAULT_JPEG_QUALITY),
+    '-f',
+    'mpjpeg',
+    '-',
   ];
 }

@@ -23,11 +23,17 @@ const CONNECT_TIMEOUT_MS = 5000;
 
 function connect(display: string): Promise<{ client: XClient; root: number }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SimError('X_FAILED', `X connection to ${display} timed out`)), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new SimError('X_FAILED', `X connection to ${display} timed out`)),
+      CONNECT_TIMEOUT_MS,
+    );
     x11.createClient({ display }, (err, d) => {
       clearTimeout(timer);
       const root = d?.screen[0]?.root;
-      if (err || root === undefined) reject(new SimError('X_FAILED', `cannot connect to X display ${display}: ${describeError(err)}`, { cause: err }));
+      if (err || root === undefined)
+        reject(
+          new SimError('X_FAILED', `cannot connect to X display ${display}: ${describeError(err)}`, { cause: err }),
+        );
       else resolve({ client: d.client, root });
     });
   });
@@ -52,7 +58,9 @@ export async function openXInput(display: string, log: (line: string) => void): 
   });
   const xtest = await new Promise<XTestExt>((resolve, reject) =>
     client.require('xtest', (err, ext) =>
-      err ? reject(new SimError('X_FAILED', `XTEST unavailable on ${display}: ${err.message}`, { cause: err })) : resolve(ext),
+      err
+        ? reject(new SimError('X_FAILED', `XTEST unavailable on ${display}: ${err.message}`, { cause: err }))
+        : resolve(ext),
     ),
   );
 

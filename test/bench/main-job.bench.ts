@@ -28,11 +28,23 @@ const pct = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type PageKvm = { kvm: { stats(): Promise<{ framesPainted: number; decodeMs: { p50: number; p95: number }; decoder: string }>; connection(): { clockOffsetMs: number; rttMs: number } } };
+type PageKvm = {
+  kvm: {
+    stats(): Promise<{ framesPainted: number; decodeMs: { p50: number; p95: number }; decoder: string }>;
+    connection(): { clockOffsetMs: number; rttMs: number };
+  };
+};
 
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'kvm-bench-'));
-  const sim = await startSimTarget({ display: DISPLAY, width: 1280, height: 720, fps: 30, workDir, log: () => undefined });
+  const sim = await startSimTarget({
+    display: DISPLAY,
+    width: 1280,
+    height: 720,
+    fps: 30,
+    workDir,
+    log: () => undefined,
+  });
   try {
     // Wrap the real fs so the bridge's keyboard writes are timestamped as they return.
     const keyboardWrites: number[] = [];
@@ -52,7 +64,13 @@ async function main(): Promise<void> {
       closeSync: (fd) => nodeFs.closeSync(fd),
     };
     const bridge = await startBridge(
-      { port: 0, host: '127.0.0.1', staticDir: DEFAULT_STATIC_DIR, hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative }, video: { kind: 'command', argv: sim.videoCommand } },
+      {
+        port: 0,
+        host: '127.0.0.1',
+        staticDir: DEFAULT_STATIC_DIR,
+        hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
+        video: { kind: 'command', argv: sim.videoCommand },
+      },
       { log: () => undefined, hidFs: timedFs },
     );
     const browser = await launchChromium();
@@ -70,14 +88,18 @@ async function main(): Promise<void> {
     await sleep(SECONDS * 1000);
     const s1 = await stats();
     const fps = (s1.framesPainted - s0.framesPainted) / ((Date.now() - t0) / 1000);
-    console.log(`frames painted per second: ${fps.toFixed(1)} (source 30 fps, 1280x720 MJPEG, ${SECONDS} s, decoder ${s1.decoder})`);
+    console.log(
+      `frames painted per second: ${fps.toFixed(1)} (source 30 fps, 1280x720 MJPEG, ${SECONDS} s, decoder ${s1.decoder})`,
+    );
     console.log(`worker decode time: p50 ${s1.decodeMs.p50.toFixed(2)} ms, p95 ${s1.decodeMs.p95.toFixed(2)} ms`);
 
     // Key latency: Shift presses do nothing in the shell, so the target stays as it is.
     await page.evaluate(() => {
       const w = window as unknown as { keyTimes: number[] };
       w.keyTimes = [];
-      window.addEventListener('keydown', (e) => w.keyTimes.push(performance.timeOrigin + e.timeStamp), { capture: true });
+      window.addEventListener('keydown', (e) => w.keyTimes.push(performance.timeOrigin + e.timeStamp), {
+        capture: true,
+      });
       window.addEventListener('keyup', (e) => w.keyTimes.push(performance.timeOrigin + e.timeStamp), { capture: true });
     });
     await sleep(2500); // a few pings for the clock offset
@@ -94,29 +116,49 @@ async function main(): Promise<void> {
       keyTimes: (window as unknown as { keyTimes: number[] }).keyTimes,
       offset: (window as unknown as PageKvm).kvm.connection().clockOffsetMs,
     }));
-    if (keyTimes.length !== keyboardWrites.length) console.log(`warning: ${keyTimes.length} key events vs ${keyboardWrites.length} reports written`);
+    if (keyTimes.length !== keyboardWrites.length)
+      console.log(`warning: ${keyTimes.length} key events vs ${keyboardWrites.length} reports written`);
     const lat = keyTimes.slice(0, keyboardWrites.length).map((t, i) => keyboardWrites[i]! - (t + offset));
-    console.log(`key press in page → report written: p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms (${lat.length} reports, clock offset ${offset.toFixed(2)} ms)`);
+    console.log(
+      `key press in page → report written: p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms (${lat.length} reports, clock offset ${offset.toFixed(2)} ms)`,
+    );
     await browser.close();
     await bridge.close();
 
     // Bridge CPU and RSS with 4 viewers, bridge in its own process.
     const cfg = join(workDir, 'bridge.json');
-    writeFileSync(cfg, JSON.stringify({ hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative }, video: { kind: 'command', argv: sim.videoCommand } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
+        video: { kind: 'command', argv: sim.videoCommand },
+      }),
+    );
     const port = 18000 + Math.floor(Math.random() * 1000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bridge/src/main.ts'], { env: { ...process.env, BRIDGE_CONFIG: cfg, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
-    const viewers = await Promise.all(Array.from({ length: 4 }, () => new Promise<{ ws: WebSocket; frames: number; bytes: number }>((resolve) => {
-      const v = { ws: new WebSocket(`ws://127.0.0.1:${port}/ws`), frames: 0, bytes: 0 };
-      v.ws.on('open', () => {
-        v.ws.send(encode({ type: 'hello', version: PROTOCOL_VERSION, capabilities: ['video'], agent: 'bench' }));
-        resolve(v);
-      });
-      v.ws.on('message', (d: Buffer) => {
-        if (d[1] === 0x30) v.frames++; // [array header, tag 0x30 frame, ...]
-        v.bytes += d.length;
-      });
-    })));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bridge/src/main.ts'], {
+      env: { ...process.env, BRIDGE_CONFIG: cfg, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()),
+    );
+    const viewers = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<{ ws: WebSocket; frames: number; bytes: number }>((resolve) => {
+            const v = { ws: new WebSocket(`ws://127.0.0.1:${port}/ws`), frames: 0, bytes: 0 };
+            v.ws.on('open', () => {
+              v.ws.send(encode({ type: 'hello', version: PROTOCOL_VERSION, capabilities: ['video'], agent: 'bench' }));
+              resolve(v);
+            });
+            v.ws.on('message', (d: Buffer) => {
+              if (d[1] === 0x30) v.frames++; // [array header, tag 0x30 frame, ...]
+              v.bytes += d.length;
+            });
+          }),
+      ),
+    );
     await sleep(3000);
     const cpu = () => {
       const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -132,7 +174,9 @@ async function main(): Promise<void> {
     const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
     const perViewer = viewers.map((v, i) => ((v.frames - f0[i]!) / secs).toFixed(1)).join(', ');
     const kb = viewers[0]!.bytes / Math.max(1, viewers[0]!.frames) / 1024;
-    console.log(`bridge with 4 viewers: CPU ${cpuPct.toFixed(1)} % of one core, RSS ${rss.toFixed(1)} MiB (peak ${hwm.toFixed(1)} MiB); frames/s per viewer: ${perViewer}; ${kb.toFixed(0)} KiB per frame`);
+    console.log(
+      `bridge with 4 viewers: CPU ${cpuPct.toFixed(1)} % of one core, RSS ${rss.toFixed(1)} MiB (peak ${hwm.toFixed(1)} MiB); frames/s per viewer: ${perViewer}; ${kb.toFixed(0)} KiB per frame`,
+    );
     for (const v of viewers) v.ws.close();
     child.kill('SIGTERM');
   } finally {

@@ -30,11 +30,22 @@ describe('HID writer on a stalled real device', () => {
 
   it('gets EAGAIN, never blocks, and leaves file I/O and timers running', async () => {
     const counters = new Counters();
-    const writers = paths.map((path) => new HidDeviceWriter({ name: 'keyboard', path, policy: 'ordered', counters, log: () => undefined, onOnline: () => undefined }));
+    const writers = paths.map(
+      (path) =>
+        new HidDeviceWriter({
+          name: 'keyboard',
+          path,
+          policy: 'ordered',
+          counters,
+          log: () => undefined,
+          onOnline: () => undefined,
+        }),
+    );
     try {
       expect(writers.every((w) => w.isOnline())).toBe(true);
       const started = performance.now();
-      for (const w of writers) for (let i = 0; i < 100_000; i++) void w.write(keyboardReport({ modifiers: 0, keys: [4 + (i % 2)] }));
+      for (const w of writers)
+        for (let i = 0; i < 100_000; i++) void w.write(keyboardReport({ modifiers: 0, keys: [4 + (i % 2)] }));
       const enqueueMs = performance.now() - started;
       await new Promise((r) => setTimeout(r, 200));
       expect(counters.get('hid.keyboard.eagain')).toBeGreaterThan(0);
@@ -44,7 +55,9 @@ describe('HID writer on a stalled real device', () => {
       await fsp.readFile('/proc/self/status');
       await new Promise((r) => setTimeout(r, 10));
       const ioMs = performance.now() - t0;
-      console.log(`enqueue 400 000 reports: ${enqueueMs.toFixed(0)} ms; readFile + 10 ms timer with 4 stalled devices: ${ioMs.toFixed(1)} ms`);
+      console.log(
+        `enqueue 400 000 reports: ${enqueueMs.toFixed(0)} ms; readFile + 10 ms timer with 4 stalled devices: ${ioMs.toFixed(1)} ms`,
+      );
       expect(ioMs).toBeLessThan(500);
     } finally {
       for (const w of writers) w.close();

@@ -47,8 +47,17 @@ describe('HidDeviceWriter', () => {
     const leds: number[] = [];
     const counters = new Counters();
     const dev = new HidDeviceWriter({
-      name: policy === 'ordered' ? 'keyboard' : 'mouse', path: '/dev/hidg0', policy, fs: fake.fs, counters,
-      log: () => undefined, onOnline: (o) => online.push(o), onLeds: (l) => leds.push(l), retryMs: 2, reopenMs: 500, readMs: 50,
+      name: policy === 'ordered' ? 'keyboard' : 'mouse',
+      path: '/dev/hidg0',
+      policy,
+      fs: fake.fs,
+      counters,
+      log: () => undefined,
+      onOnline: (o) => online.push(o),
+      onLeds: (l) => leds.push(l),
+      retryMs: 2,
+      reopenMs: 500,
+      readMs: 50,
     });
     return { dev, fake, online, leds, counters };
   };
@@ -88,7 +97,12 @@ describe('HidDeviceWriter', () => {
     void dev.write(move(4));
     void dev.write(move(5));
     await vi.advanceTimersByTimeAsync(5);
-    expect(fake.state.writes.map((w) => [w[0], w[1]])).toEqual([[0, 3], [1, 3], [0, 3], [0, 5]]);
+    expect(fake.state.writes.map((w) => [w[0], w[1]])).toEqual([
+      [0, 3],
+      [1, 3],
+      [0, 3],
+      [0, 5],
+    ]);
   });
 
   it('goes offline on ESHUTDOWN, drops queued input, and reopens when the node comes back', async () => {

@@ -5,7 +5,14 @@ import { FrameFanout, type FrameSink } from '../../bridge/src/fanout.ts';
 import type { HidFs } from '../../bridge/src/hid/device.ts';
 import { startBridge, type Bridge } from '../../bridge/src/server.ts';
 import type { VideoSourceConfig } from '../../bridge/src/video/source.ts';
-import { decode, encode, keyboardReport, mouseAbsReport, PROTOCOL_VERSION, type Message } from '../../protocol/index.ts';
+import {
+  decode,
+  encode,
+  keyboardReport,
+  mouseAbsReport,
+  PROTOCOL_VERSION,
+  type Message,
+} from '../../protocol/index.ts';
 
 /** Device nodes that record what the bridge wrote, per path. */
 function recordingFs() {
@@ -41,7 +48,10 @@ afterEach(async () => {
   bridge = undefined;
 });
 
-async function connect(port: number, hello = true): Promise<{ ws: WebSocket; inbox: Message[]; send: (m: Message) => void }> {
+async function connect(
+  port: number,
+  hello = true,
+): Promise<{ ws: WebSocket; inbox: Message[]; send: (m: Message) => void }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   clients.push(ws);
   const inbox: Message[] = [];
@@ -66,7 +76,10 @@ const until = async (cond: () => boolean, ms = 5000) => {
 describe('bridge WebSocket endpoint', () => {
   it('greets a client with hello and the current status', async () => {
     const rec = recordingFs();
-    bridge = await startBridge({ port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO }, { log: () => undefined, hidFs: rec.fs });
+    bridge = await startBridge(
+      { port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO },
+      { log: () => undefined, hidFs: rec.fs },
+    );
     const c = await connect(bridge.port);
     await until(() => c.inbox.length >= 4);
     expect(c.inbox.map((m) => m.type)).toEqual(['hello', 'hid-status', 'leds', 'video-status']);
@@ -75,7 +88,10 @@ describe('bridge WebSocket endpoint', () => {
 
   it('releases all keys and buttons when the controlling client disconnects', async () => {
     const rec = recordingFs();
-    bridge = await startBridge({ port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO }, { log: () => undefined, hidFs: rec.fs });
+    bridge = await startBridge(
+      { port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO },
+      { log: () => undefined, hidFs: rec.fs },
+    );
     const viewer = await connect(bridge.port);
     const c = await connect(bridge.port);
     c.send({ type: 'keyboard', report: keyboardReport({ modifiers: 0x02, keys: [4] }) });
@@ -100,7 +116,10 @@ describe('bridge WebSocket endpoint', () => {
     ['server-only message', (ws: WebSocket) => ws.send(encode({ type: 'leds', leds: 1 })), 'not-allowed'],
   ])('answers a %s with an error, counts it, and keeps serving', async (_what, act, code) => {
     const rec = recordingFs();
-    bridge = await startBridge({ port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO }, { log: () => undefined, hidFs: rec.fs });
+    bridge = await startBridge(
+      { port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO },
+      { log: () => undefined, hidFs: rec.fs },
+    );
     const c = await connect(bridge.port);
     act(c.ws);
     await until(() => c.inbox.some((m) => m.type === 'error'));
@@ -111,7 +130,10 @@ describe('bridge WebSocket endpoint', () => {
   });
 
   it('refuses another protocol version and closes', async () => {
-    bridge = await startBridge({ port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO }, { log: () => undefined, hidFs: recordingFs().fs });
+    bridge = await startBridge(
+      { port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO },
+      { log: () => undefined, hidFs: recordingFs().fs },
+    );
     const c = await connect(bridge.port, false);
     const closed = new Promise<number>((r) => c.ws.once('close', r));
     c.send({ type: 'hello', version: PROTOCOL_VERSION + 1, capabilities: [], agent: 'future' });
@@ -121,9 +143,16 @@ describe('bridge WebSocket endpoint', () => {
 
   it('plays a batch in order with progress, then releases', async () => {
     const rec = recordingFs();
-    bridge = await startBridge({ port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO }, { log: () => undefined, hidFs: rec.fs });
+    bridge = await startBridge(
+      { port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: NO_VIDEO },
+      { log: () => undefined, hidFs: rec.fs },
+    );
     const c = await connect(bridge.port);
-    const steps = [4, 0, 5, 0, 6, 0].map((k) => ({ device: 'keyboard' as const, report: keyboardReport({ modifiers: 0, keys: k ? [k] : [] }), delayMs: 5 }));
+    const steps = [4, 0, 5, 0, 6, 0].map((k) => ({
+      device: 'keyboard' as const,
+      report: keyboardReport({ modifiers: 0, keys: k ? [k] : [] }),
+      delayMs: 5,
+    }));
     c.send({ type: 'batch', id: 3, steps });
     await until(() => c.inbox.some((m) => m.type === 'batch-end'));
     expect(c.inbox.find((m) => m.type === 'batch-end')).toMatchObject({ id: 3, outcome: 'done', sent: 6 });
@@ -149,7 +178,8 @@ describe('video fan-out', () => {
     vs.attach(slow.s);
     fanout.add(vf);
     fanout.add(vs);
-    const frame = (seq: number) => fanout.publish({ type: 'frame', seq, timestamp: 0, sentAt: 0, jpeg: new Uint8Array(10) });
+    const frame = (seq: number) =>
+      fanout.publish({ type: 'frame', seq, timestamp: 0, sentAt: 0, jpeg: new Uint8Array(10) });
     frame(1);
     slowBacklog = 500_000;
     for (let seq = 2; seq <= 30; seq++) frame(seq);
@@ -162,8 +192,26 @@ describe('video fan-out', () => {
   });
 
   it('with a real paused socket, a fast viewer gets every frame while the slow one skips', async () => {
-    const ffmpeg = ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=20,noise=alls=60:allf=t', '-q:v', '3', '-f', 'mpjpeg', '-'];
-    bridge = await startBridge({ port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: { kind: 'command', argv: ffmpeg } }, { log: () => undefined, hidFs: recordingFs().fs });
+    const ffmpeg = [
+      'ffmpeg',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=20,noise=alls=60:allf=t',
+      '-q:v',
+      '3',
+      '-f',
+      'mpjpeg',
+      '-',
+    ];
+    bridge = await startBridge(
+      { port: 0, host: '127.0.0.1', staticDir: '/nonexistent', hid, video: { kind: 'command', argv: ffmpeg } },
+      { log: () => undefined, hidFs: recordingFs().fs },
+    );
     const fast = await connect(bridge.port);
     const slow = await connect(bridge.port);
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause(); // stop reading: TCP backs up
@@ -179,7 +227,9 @@ describe('video fan-out', () => {
     // What was buffered drains, then it is live again: the last frame it got is the current one.
     const latest = fast.inbox.filter((m) => m.type === 'frame').at(-1);
     expect(slowFrames.length - slowBefore).toBeLessThan(40);
-    expect(Math.abs((slowFrames.at(-1) as { seq: number }).seq - (latest as { seq: number }).seq)).toBeLessThanOrEqual(2);
+    expect(Math.abs((slowFrames.at(-1) as { seq: number }).seq - (latest as { seq: number }).seq)).toBeLessThanOrEqual(
+      2,
+    );
   });
 });
 

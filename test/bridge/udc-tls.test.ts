@@ -27,19 +27,47 @@ describe('USB host state from the UDC', () => {
 describe('TLS', () => {
   it('serves over https when given a certificate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    const bridge = await startBridge({
-      port: 0, host: '127.0.0.1', staticDir: '/nonexistent', tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
-      hid: { keyboard: join(dir, 'k'), mouse: join(dir, 'm'), mouseRel: join(dir, 'r') }, video: { kind: 'command', argv: ['sleep', '60'] },
-    }, { log: () => undefined });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const bridge = await startBridge(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        staticDir: '/nonexistent',
+        tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
+        hid: { keyboard: join(dir, 'k'), mouse: join(dir, 'm'), mouseRel: join(dir, 'r') },
+        video: { kind: 'command', argv: ['sleep', '60'] },
+      },
+      { log: () => undefined },
+    );
     try {
       const body = await new Promise<string>((resolve, reject) => {
         request({ host: '127.0.0.1', port: bridge.port, path: '/api/stats', rejectUnauthorized: false }, (res) => {
           let b = '';
           res.on('data', (d: Buffer) => (b += d.toString()));
           res.on('end', () => resolve(b));
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       expect(JSON.parse(body)).toMatchObject({ hid: { keyboard: false, host: 'unknown' } });
     } finally {

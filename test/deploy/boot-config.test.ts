@@ -25,7 +25,7 @@ function call(fn: string, content: string, name = 'config.txt'): { stdout: strin
 }
 
 describe('the dwc2 overlay in config.txt', () => {
-  it('appends dtoverlay=dwc2 under its own [all] to Bookworm\'s default config', () => {
+  it("appends dtoverlay=dwc2 under its own [all] to Bookworm's default config", () => {
     const r = call('ensure_dwc2_overlay', BOOKWORM);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('BOOT_CHANGED=1');
@@ -72,7 +72,7 @@ describe('the dwc2 overlay in config.txt', () => {
     expect(r.after).toBe(`${BOOKWORM}dtparam=spi=on\n# added by the user later\n`);
   });
 
-  it('leaves a user\'s own dwc2 line in place on uninstall', () => {
+  it("leaves a user's own dwc2 line in place on uninstall", () => {
     const content = '[all]\ndtoverlay=dwc2\n';
     expect(call('remove_dwc2_overlay', content).after).toBe(content);
   });

@@ -53,7 +53,11 @@ WantedBy=multi-user.target
 
 let chroot: Chroot | undefined;
 let serial = '';
-const report = (): string[] => serial.split(/\r?\n/).map((l) => /REPORT (.*)$/.exec(l)?.[1]?.trim() ?? '').filter(Boolean);
+const report = (): string[] =>
+  serial
+    .split(/\r?\n/)
+    .map((l) => /REPORT (.*)$/.exec(l)?.[1]?.trim() ?? '')
+    .filter(Boolean);
 
 describe.skipIf(!existsSync(QEMU))('the installed image booted under systemd in QEMU', () => {
   beforeAll(() => {
@@ -65,13 +69,23 @@ describe.skipIf(!existsSync(QEMU))('the installed image booted under systemd in 
 
     // The image around the install: a kernel (a Pi has one), init, and the test-only report.
     t0 = Date.now();
-    expectOk(c.run(['sh', '-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-image-amd64 systemd-sysv >/dev/null']), 'apt-get install linux-image-amd64');
+    expectOk(
+      c.run([
+        'sh',
+        '-c',
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-image-amd64 systemd-sysv >/dev/null',
+      ]),
+      'apt-get install linux-image-amd64',
+    );
     log(`kernel and initramfs took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     // dummy_hcd stands in for the Pi's dwc2 UDC (install.sh writes dwc2 only on a Pi).
     writeFileSync(c.path('/etc/modules-load.d/webkvm-test.conf'), 'dummy_hcd\nlibcomposite\n');
     writeFileSync(c.path('/usr/local/bin/webkvm-test-report'), REPORT_SCRIPT, { mode: 0o755 });
     writeFileSync(c.path('/etc/systemd/system/webkvm-test-report.service'), REPORT_UNIT);
-    symlinkSync('/etc/systemd/system/webkvm-test-report.service', c.path('/etc/systemd/system/multi-user.target.wants/webkvm-test-report.service'));
+    symlinkSync(
+      '/etc/systemd/system/webkvm-test-report.service',
+      c.path('/etc/systemd/system/multi-user.target.wants/webkvm-test-report.service'),
+    );
     writeFileSync(c.path('/etc/fstab'), '/dev/vda / ext4 rw,errors=remount-ro 0 1\n');
 
     // mke2fs -d copies the tree; the bind mounts must be gone first.
@@ -88,12 +102,30 @@ describe.skipIf(!existsSync(QEMU))('the installed image booted under systemd in 
     if (!kernel || !initrd) throw new Error(`no kernel or initrd in /boot: ${boot.join(' ')}`);
     t0 = Date.now();
     // TCG: KVM is not usable on these machines (nested virtualisation hangs).
-    const q = spawnSync(QEMU, [
-      '-accel', 'tcg', '-smp', '2', '-m', '1536', '-nographic', '-no-reboot', '-nic', 'none',
-      '-kernel', c.path(`/boot/${kernel}`), '-initrd', c.path(`/boot/${initrd}`),
-      '-append', 'root=/dev/vda rw console=ttyS0 quiet panic=-1',
-      '-drive', `file=${image},if=virtio,format=raw`,
-    ], { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+    const q = spawnSync(
+      QEMU,
+      [
+        '-accel',
+        'tcg',
+        '-smp',
+        '2',
+        '-m',
+        '1536',
+        '-nographic',
+        '-no-reboot',
+        '-nic',
+        'none',
+        '-kernel',
+        c.path(`/boot/${kernel}`),
+        '-initrd',
+        c.path(`/boot/${initrd}`),
+        '-append',
+        'root=/dev/vda rw console=ttyS0 quiet panic=-1',
+        '-drive',
+        `file=${image},if=virtio,format=raw`,
+      ],
+      { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 },
+    );
     serial = `${q.stdout ?? ''}${q.stderr ?? ''}`;
     log(`QEMU boot to power-off took ${((Date.now() - t0) / 1000).toFixed(1)} s (status ${q.status ?? q.signal})`);
   });

@@ -11,7 +11,18 @@
  * Needs root, debootstrap, and network access to the Debian mirror and the npm registry.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -39,11 +50,16 @@ export class DeployTestError extends Error {
 
 /** The Debian mirror apt uses on this machine (deb822 "URIs:" or one-line "deb" sources). */
 export function debianMirror(): string {
-  const files = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f))];
+  const files = [
+    '/etc/apt/sources.list',
+    ...listDir('/etc/apt/sources.list.d').map((f) => join('/etc/apt/sources.list.d', f)),
+  ];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8');
-    const m = /^URIs:\s*(\S+\/debian)\/?\s*$/m.exec(text) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\/?\s+bookworm\s/m.exec(text);
+    const m =
+      /^URIs:\s*(\S+\/debian)\/?\s*$/m.exec(text) ??
+      /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\/?\s+bookworm\s/m.exec(text);
     if (m?.[1]) return m[1];
   }
   return 'http://deb.debian.org/debian';
@@ -51,7 +67,8 @@ export function debianMirror(): string {
 
 /** Mount points at or below dir, from /proc/self/mountinfo (field 5). */
 function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
     .map((line) => line.split(' ')[4] ?? '')
     .filter((p) => p === dir || p.startsWith(`${dir}/`));
 }
@@ -63,7 +80,10 @@ function listDir(dir: string): string[] {
 function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
   if (r.status !== 0) {
-    throw new DeployTestError('setup', `${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+    throw new DeployTestError(
+      'setup',
+      `${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`,
+    );
   }
   return r.stdout;
 }
@@ -148,13 +168,19 @@ export function makeChroot(log: (line: string) => void): Chroot {
   const env = chrootEnv(root);
   const run = (argv: string[], extra: Record<string, string> = {}): RunResult => {
     const vars = Object.entries({ ...env, ...extra }).map(([k, v]) => `${k}=${v}`);
-    const r = spawnSync('chroot', [root, '/usr/bin/env', '-i', ...vars, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync('chroot', [root, '/usr/bin/env', '-i', ...vars, ...argv], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   const runIsolated = (argv: string[]): RunResult => {
     const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     const quoted = [root, '/usr/bin/env', '-i', ...vars, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec chroot ${quoted}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec chroot ${quoted}`], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   return { root, run, runIsolated, path: (p) => join(root, p.replace(/^\/+/, '')), unmount, destroy };
@@ -176,7 +202,9 @@ function copyNode(root: string): void {
 /** The checkout as `git clone` would leave it: no node_modules, no build output. */
 function copyCheckout(dest: string): void {
   mkdirSync(dest, { recursive: true });
-  const excludes = ['.git', 'node_modules', 'web/dist', '.tsbuild', '.run', 'test-results'].map((e) => `--exclude=./${e}`);
+  const excludes = ['.git', 'node_modules', 'web/dist', '.tsbuild', '.run', 'test-results'].map(
+    (e) => `--exclude=./${e}`,
+  );
   execFileSync('sh', ['-c', `tar -C "$1" ${excludes.join(' ')} -cf - . | tar -C "$2" -xf -`, 'sh', REPO, dest]);
   // The gadget's udev rules are written in parallel with this installer; until they land, a
   // stand-in with the agreed names keeps the install going (the installer itself refuses a
@@ -214,6 +242,10 @@ function chrootEnv(root: string): Record<string, string> {
 
 /** Throws with the command's output unless it exited 0. */
 export function expectOk(r: RunResult, what: string): RunResult {
-  if (r.status !== 0) throw new DeployTestError('command', `${what} exited ${r.status}:\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new DeployTestError(
+      'command',
+      `${what} exited ${r.status}:\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
   return r;
 }

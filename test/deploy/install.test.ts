@@ -11,7 +11,18 @@ import { CHECKOUT, expectOk, makeChroot, type Chroot, type RunResult } from './c
 
 const UNITS = ['webkvm-gadget.service', 'webkvm-ustreamer.service', 'webkvm-bridge.service'];
 /** Everything the installer may touch; the snapshot proves a re-run leaves it all alone. */
-const WATCHED = ['/opt/webkvm', '/etc/webkvm', '/etc/systemd/system', '/etc/udev/rules.d', '/etc/modules-load.d', '/etc/apt', '/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'];
+const WATCHED = [
+  '/opt/webkvm',
+  '/etc/webkvm',
+  '/etc/systemd/system',
+  '/etc/udev/rules.d',
+  '/etc/modules-load.d',
+  '/etc/apt',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/shadow',
+  '/etc/gshadow',
+];
 
 const log = (line: string): void => console.log(`[deploy test] ${line}`);
 
@@ -56,12 +67,30 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
   });
 
   it('installs ustreamer, openssl and systemd from the distribution', () => {
-    const r = expectOk(chroot.run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', 'ustreamer', 'openssl', 'systemd', 'udev']), 'dpkg-query');
-    expect(r.stdout.trim().split('\n').sort()).toEqual(['openssl installed', 'systemd installed', 'udev installed', 'ustreamer installed']);
+    const r = expectOk(
+      chroot.run([
+        'dpkg-query',
+        '-W',
+        '-f=${Package} ${db:Status-Status}\\n',
+        'ustreamer',
+        'openssl',
+        'systemd',
+        'udev',
+      ]),
+      'dpkg-query',
+    );
+    expect(r.stdout.trim().split('\n').sort()).toEqual([
+      'openssl installed',
+      'systemd installed',
+      'udev installed',
+      'ustreamer installed',
+    ]);
   });
 
   it('creates the system user and group webkvm without a home or a login shell', () => {
-    const passwd = expectOk(chroot.run(['getent', 'passwd', 'webkvm']), 'getent passwd').stdout.trim().split(':');
+    const passwd = expectOk(chroot.run(['getent', 'passwd', 'webkvm']), 'getent passwd')
+      .stdout.trim()
+      .split(':');
     expect(Number(passwd[2])).toBeLessThan(1000);
     expect(passwd[5]).toBe('/nonexistent');
     expect(passwd[6]).toBe('/usr/sbin/nologin');
@@ -71,18 +100,49 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
 
   it('installs the app to /opt/webkvm, root-owned, built, without dev dependencies or .git', () => {
     expect(stat(chroot, '/opt/webkvm')).toBe('drwxr-xr-x root:root');
-    for (const p of ['/opt/webkvm/web/dist/index.html', '/opt/webkvm/bridge/src/main.ts', '/opt/webkvm/node_modules/tsx/package.json', '/opt/webkvm/node_modules/uWebSockets.js/package.json']) {
+    for (const p of [
+      '/opt/webkvm/web/dist/index.html',
+      '/opt/webkvm/bridge/src/main.ts',
+      '/opt/webkvm/node_modules/tsx/package.json',
+      '/opt/webkvm/node_modules/uWebSockets.js/package.json',
+    ]) {
       expect(chroot.run(['test', '-f', p]).status, p).toBe(0);
     }
-    for (const p of ['/opt/webkvm/.git', '/opt/webkvm/node_modules/vite', '/opt/webkvm/node_modules/vitest', '/opt/webkvm.new']) {
+    for (const p of [
+      '/opt/webkvm/.git',
+      '/opt/webkvm/node_modules/vite',
+      '/opt/webkvm/node_modules/vitest',
+      '/opt/webkvm.new',
+    ]) {
       expect(chroot.run(['test', '-e', p]).status, p).not.toBe(0);
     }
     // Nothing in the tree (symlinks aside: their mode means nothing) is writable by anyone but root.
-    expect(chroot.run(['find', '/opt/webkvm', '!', '-type', 'l', '(', '!', '-user', 'root', '-o', '-perm', '/022', ')', '-print', '-quit']).stdout).toBe('');
+    expect(
+      chroot.run([
+        'find',
+        '/opt/webkvm',
+        '!',
+        '-type',
+        'l',
+        '(',
+        '!',
+        '-user',
+        'root',
+        '-o',
+        '-perm',
+        '/022',
+        ')',
+        '-print',
+        '-quit',
+      ]).stdout,
+    ).toBe('');
   });
 
   it('writes the bridge config with the udev names, uStreamer on loopback, port 443 and TLS', () => {
-    const config = JSON.parse(expectOk(chroot.run(['cat', '/etc/webkvm/bridge.json']), 'cat').stdout) as Record<string, unknown>;
+    const config = JSON.parse(expectOk(chroot.run(['cat', '/etc/webkvm/bridge.json']), 'cat').stdout) as Record<
+      string,
+      unknown
+    >;
     expect(config).toMatchObject({
       port: 443,
       hid: { keyboard: '/dev/webkvm-keyboard', mouse: '/dev/webkvm-mouse', mouseRel: '/dev/webkvm-mouse-rel' },
@@ -90,14 +150,19 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
       tls: { certFile: '/etc/webkvm/tls/cert.pem', keyFile: '/etc/webkvm/tls/key.pem' },
     });
     expect(stat(chroot, '/etc/webkvm/bridge.json')).toBe('-rw-r----- root:webkvm');
-    expect(expectOk(chroot.run(['cat', '/etc/webkvm/ustreamer.env']), 'cat').stdout).toMatch(/^USTREAMER_DEVICE=\/dev\/video0$/m);
+    expect(expectOk(chroot.run(['cat', '/etc/webkvm/ustreamer.env']), 'cat').stdout).toMatch(
+      /^USTREAMER_DEVICE=\/dev\/video0$/m,
+    );
   });
 
   it('generates a self-signed certificate for the hostname, hostname.local and the IPs, key for root and webkvm only', () => {
     expect(stat(chroot, '/etc/webkvm/tls')).toBe('drwxr-x--- root:webkvm');
     expect(stat(chroot, '/etc/webkvm/tls/key.pem')).toBe('-rw-r----- root:webkvm');
     expect(stat(chroot, '/etc/webkvm/tls/cert.pem')).toBe('-rw-r--r-- root:root');
-    const text = expectOk(chroot.run(['openssl', 'x509', '-in', '/etc/webkvm/tls/cert.pem', '-noout', '-ext', 'subjectAltName']), 'openssl').stdout;
+    const text = expectOk(
+      chroot.run(['openssl', 'x509', '-in', '/etc/webkvm/tls/cert.pem', '-noout', '-ext', 'subjectAltName']),
+      'openssl',
+    ).stdout;
     const host = expectOk(chroot.run(['hostname', '-s']), 'hostname').stdout.trim();
     expect(text).toContain(`DNS:${host}`);
     expect(text).toContain(`DNS:${host}.local`);
@@ -105,7 +170,13 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
   });
 
   it('installs the udev rules from hardware/gadget', () => {
-    expect(chroot.run(['cmp', `${CHECKOUT}/hardware/gadget/udev/99-webkvm-hid.rules`, '/etc/udev/rules.d/99-webkvm-hid.rules']).status).toBe(0);
+    expect(
+      chroot.run([
+        'cmp',
+        `${CHECKOUT}/hardware/gadget/udev/99-webkvm-hid.rules`,
+        '/etc/udev/rules.d/99-webkvm-hid.rules',
+      ]).status,
+    ).toBe(0);
     expect(first.stdout).toContain('udevd is not running');
   });
 
@@ -187,7 +258,11 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
 
   it('uninstalls units, rules, app and user but keeps /etc/webkvm, and --purge removes it', () => {
     const r = expectOk(chroot.run(['bash', `${CHECKOUT}/deploy/uninstall.sh`]), 'uninstall.sh');
-    for (const p of ['/opt/webkvm', '/etc/udev/rules.d/99-webkvm-hid.rules', ...UNITS.flatMap((u) => [`/etc/systemd/system/${u}`, `/etc/systemd/system/multi-user.target.wants/${u}`])]) {
+    for (const p of [
+      '/opt/webkvm',
+      '/etc/udev/rules.d/99-webkvm-hid.rules',
+      ...UNITS.flatMap((u) => [`/etc/systemd/system/${u}`, `/etc/systemd/system/multi-user.target.wants/${u}`]),
+    ]) {
       expect(chroot.run(['test', '-e', p]).status, p).not.toBe(0);
     }
     expect(chroot.run(['getent', 'passwd', 'webkvm']).status).not.toBe(0);
@@ -195,7 +270,9 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
     expect(r.stdout).toContain('kept /etc/webkvm');
     expect(stat(chroot, '/etc/webkvm/tls/key.pem')).toBe('-rw-r----- root:root');
     // A second uninstall finds nothing to do.
-    expect(expectOk(chroot.run(['bash', `${CHECKOUT}/deploy/uninstall.sh`]), 'uninstall.sh again').stdout).toContain('0 change(s)');
+    expect(expectOk(chroot.run(['bash', `${CHECKOUT}/deploy/uninstall.sh`]), 'uninstall.sh again').stdout).toContain(
+      '0 change(s)',
+    );
     expectOk(chroot.run(['bash', `${CHECKOUT}/deploy/uninstall.sh`, '--purge']), 'uninstall.sh --purge');
     expect(chroot.run(['test', '-e', '/etc/webkvm']).status).not.toBe(0);
   });

@@ -12,7 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from './chroot.ts';
 
 const DEPLOY = join(REPO, 'deploy');
-const SCRIPTS = ['install.sh', 'uninstall.sh', ...readdirSync(join(DEPLOY, 'lib')).filter((f) => f.endsWith('.sh')).map((f) => `lib/${f}`)];
+const SCRIPTS = [
+  'install.sh',
+  'uninstall.sh',
+  ...readdirSync(join(DEPLOY, 'lib'))
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => `lib/${f}`),
+];
 const UNITS = readdirSync(join(DEPLOY, 'systemd')).filter((f) => f.endsWith('.service'));
 
 function run(cmd: string, args: string[], cwd = DEPLOY): { status: number; out: string } {
@@ -35,7 +41,11 @@ describe('deploy shell scripts', () => {
   });
 
   it('refuses to run without root, saying how to run it', () => {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', join(DEPLOY, 'install.sh')], { encoding: 'utf8' });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', join(DEPLOY, 'install.sh')],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/ERROR: run as root: sudo/);
   });
@@ -67,7 +77,10 @@ describe('deploy systemd units', () => {
   });
 
   it('fails verify when ExecStart points at a missing program, so the check above means something', () => {
-    const broken = readFileSync(join(root, 'etc/systemd/system/webkvm-bridge.service'), 'utf8').replaceAll('/usr/bin/node', '/usr/bin/no-such-node');
+    const broken = readFileSync(join(root, 'etc/systemd/system/webkvm-bridge.service'), 'utf8').replaceAll(
+      '/usr/bin/node',
+      '/usr/bin/no-such-node',
+    );
     writeFileSync(join(root, 'etc/systemd/system/webkvm-broken.service'), broken);
     const r = run('systemd-analyze', ['verify', '--man=no', `--root=${root}`, 'webkvm-broken.service']);
     rmSync(join(root, 'etc/systemd/system/webkvm-broken.service'));

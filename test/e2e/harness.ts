@@ -8,8 +8,13 @@ import { startSimTarget, type SimTarget } from '../../hardware/sim/target.ts';
 import { startOutageProxy } from './outage-proxy.ts';
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 export function launchChromium(): Promise<Browser> {
@@ -32,16 +37,33 @@ export interface Stack {
  * The whole main job for a test: simulated target, bridge on a free port, and the PWA open in
  * headless Chromium, connected with video present.
  */
-export async function startStack(opts: { display: string; width?: number; height?: number; fps?: number }): Promise<Stack> {
+export async function startStack(opts: {
+  display: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+}): Promise<Stack> {
   const workDir = mkdtempSync(join(tmpdir(), 'kvm-e2e-'));
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
-  const sim = await startSimTarget({ display: opts.display, width: opts.width ?? 1024, height: opts.height ?? 768, fps: opts.fps ?? 15, workDir, log });
-  const bridge = await startBridge({
-    port: 0, host: '127.0.0.1', staticDir: DEFAULT_STATIC_DIR,
-    hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
-    video: { kind: 'command', argv: sim.videoCommand },
-  }, { log });
+  const sim = await startSimTarget({
+    display: opts.display,
+    width: opts.width ?? 1024,
+    height: opts.height ?? 768,
+    fps: opts.fps ?? 15,
+    workDir,
+    log,
+  });
+  const bridge = await startBridge(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      staticDir: DEFAULT_STATIC_DIR,
+      hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
+      video: { kind: 'command', argv: sim.videoCommand },
+    },
+    { log },
+  );
   const proxy = await startOutageProxy(bridge.port);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -50,12 +72,21 @@ export async function startStack(opts: { display: string; width?: number; height
   await page.goto(url);
   await page.waitForSelector('[data-testid="conn"][data-state="open"]', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 30_000 });
-  await page.waitForFunction(() => {
-    const kvm = (window as unknown as { kvm?: { connection(): { video?: { present?: boolean } } } }).kvm;
-    return kvm?.connection().video?.present === true;
-  }, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const kvm = (window as unknown as { kvm?: { connection(): { video?: { present?: boolean } } } }).kvm;
+      return kvm?.connection().video?.present === true;
+    },
+    null,
+    { timeout: 30_000 },
+  );
   const stack: Stack = {
-    sim, bridge, browser, page, url, workDir,
+    sim,
+    bridge,
+    browser,
+    page,
+    url,
+    workDir,
     outage: async (whileDown) => {
       await proxy.cut();
       await whileDown();
@@ -76,13 +107,41 @@ export async function startStack(opts: { display: string; width?: number; height
 /** US-layout key for each printable ASCII character: what a person with a US keyboard presses. */
 export function usKeyFor(ch: string): { code: string; shift: boolean } {
   const plain: Record<string, string> = {
-    ' ': 'Space', '`': 'Backquote', '-': 'Minus', '=': 'Equal', '[': 'BracketLeft', ']': 'BracketRight',
-    '\\': 'Backslash', ';': 'Semicolon', "'": 'Quote', ',': 'Comma', '.': 'Period', '/': 'Slash',
+    ' ': 'Space',
+    '`': 'Backquote',
+    '-': 'Minus',
+    '=': 'Equal',
+    '[': 'BracketLeft',
+    ']': 'BracketRight',
+    '\\': 'Backslash',
+    ';': 'Semicolon',
+    "'": 'Quote',
+    ',': 'Comma',
+    '.': 'Period',
+    '/': 'Slash',
   };
   const shifted: Record<string, string> = {
-    '~': 'Backquote', '!': 'Digit1', '@': 'Digit2', '#': 'Digit3', $: 'Digit4', '%': 'Digit5', '^': 'Digit6',
-    '&': 'Digit7', '*': 'Digit8', '(': 'Digit9', ')': 'Digit0', _: 'Minus', '+': 'Equal', '{': 'BracketLeft',
-    '}': 'BracketRight', '|': 'Backslash', ':': 'Semicolon', '"': 'Quote', '<': 'Comma', '>': 'Period', '?': 'Slash',
+    '~': 'Backquote',
+    '!': 'Digit1',
+    '@': 'Digit2',
+    '#': 'Digit3',
+    $: 'Digit4',
+    '%': 'Digit5',
+    '^': 'Digit6',
+    '&': 'Digit7',
+    '*': 'Digit8',
+    '(': 'Digit9',
+    ')': 'Digit0',
+    _: 'Minus',
+    '+': 'Equal',
+    '{': 'BracketLeft',
+    '}': 'BracketRight',
+    '|': 'Backslash',
+    ':': 'Semicolon',
+    '"': 'Quote',
+    '<': 'Comma',
+    '>': 'Period',
+    '?': 'Slash',
   };
   if (/^[a-z]$/.test(ch)) return { code: `Key${ch.toUpperCase()}`, shift: false };
   if (/^[A-Z]$/.test(ch)) return { code: `Key${ch}`, shift: true };
@@ -102,7 +161,11 @@ export async function typeLikeAPerson(page: Page, text: string): Promise<void> {
   }
 }
 
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

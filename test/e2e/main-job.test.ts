@@ -52,7 +52,10 @@ describe('the main job, end to end in Chromium against the simulated target', ()
     await page.keyboard.press('Enter');
     await typeLikeAPerson(page, 'END');
     await page.keyboard.press('Enter');
-    const text = await waitFor(() => (existsSync(out) && readFileSync(out, 'utf8').endsWith('\n') ? readFileSync(out, 'utf8') : undefined), 'the file written by the target shell');
+    const text = await waitFor(
+      () => (existsSync(out) && readFileSync(out, 'utf8').endsWith('\n') ? readFileSync(out, 'utf8') : undefined),
+      'the file written by the target shell',
+    );
     expect(text).toBe(`${PRINTABLE_ASCII}\n`);
   });
 
@@ -60,15 +63,30 @@ describe('the main job, end to end in Chromium against the simulated target', ()
     const { page, sim } = stack;
     const box = (await page.locator('#screen').boundingBox())!;
     const video = { width: sim.width, height: sim.height };
-    for (const [px, py] of [[300, 200], [sim.width - 10, sim.height - 10], [17, 600]] as const) {
+    for (const [px, py] of [
+      [300, 200],
+      [sim.width - 10, sim.height - 10],
+      [17, 600],
+    ] as const) {
       const target = { x: Math.round((px * 32767) / (sim.width - 1)), y: Math.round((py * 32767) / (sim.height - 1)) };
-      const { clientX, clientY } = absoluteToClient(target.x, target.y, { left: box.x, top: box.y, width: box.width, height: box.height }, video);
+      const { clientX, clientY } = absoluteToClient(
+        target.x,
+        target.y,
+        { left: box.x, top: box.y, width: box.width, height: box.height },
+        video,
+      );
       await page.mouse.click(clientX, clientY);
-      const where = await waitFor(() => {
-        const m = /x:(\d+) y:(\d+)/.exec(execFileSync('xdotool', ['getmouselocation'], { env: xEnv(), encoding: 'utf8' }));
-        const at = m ? { x: Number(m[1]), y: Number(m[2]) } : undefined;
-        return at && Math.abs(at.x - px) <= 2 && Math.abs(at.y - py) <= 2 ? at : undefined;
-      }, `pointer at ${px},${py}`, 10_000);
+      const where = await waitFor(
+        () => {
+          const m = /x:(\d+) y:(\d+)/.exec(
+            execFileSync('xdotool', ['getmouselocation'], { env: xEnv(), encoding: 'utf8' }),
+          );
+          const at = m ? { x: Number(m[1]), y: Number(m[2]) } : undefined;
+          return at && Math.abs(at.x - px) <= 2 && Math.abs(at.y - py) <= 2 ? at : undefined;
+        },
+        `pointer at ${px},${py}`,
+        10_000,
+      );
       // One displayed pixel is about 1.25 target pixels at this scale, so allow 2.
       expect(Math.abs(where.x - px)).toBeLessThanOrEqual(2);
       expect(Math.abs(where.y - py)).toBeLessThanOrEqual(2);
@@ -82,10 +100,32 @@ describe('the main job, end to end in Chromium against the simulated target', ()
     await page.keyboard.press('Enter');
     await page.mouse.move(0, 0);
     await new Promise((r) => setTimeout(r, 2000)); // let a few frames of the settled screen through
-    const direct = PNG.sync.read(execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-f', 'x11grab', '-draw_mouse', '0', '-video_size', `${sim.width}x${sim.height}`,
-      '-i', sim.display, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-',
-    ], { maxBuffer: 64 * 1024 * 1024 }));
+    const direct = PNG.sync.read(
+      execFileSync(
+        'ffmpeg',
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-f',
+          'x11grab',
+          '-draw_mouse',
+          '0',
+          '-video_size',
+          `${sim.width}x${sim.height}`,
+          '-i',
+          sim.display,
+          '-frames:v',
+          '1',
+          '-f',
+          'image2pipe',
+          '-vcodec',
+          'png',
+          '-',
+        ],
+        { maxBuffer: 64 * 1024 * 1024 },
+      ),
+    );
     await new Promise((r) => setTimeout(r, 500));
     const box = (await page.locator('#screen').boundingBox())!;
     // The canvas is letterboxed with object-fit: contain; crop the screenshot to the picture.
@@ -97,7 +137,9 @@ describe('the main job, end to end in Chromium against the simulated target', ()
     const diff = meanDiff(shown, direct);
     const blank = { width: direct.width, height: direct.height, data: new Uint8Array(direct.data.length).fill(255) };
     const contentVsBlank = meanDiff(direct, blank);
-    console.log(`canvas vs X capture: mean abs diff ${diff.toFixed(2)}/255 (blank screen would differ by ${contentVsBlank.toFixed(2)})`);
+    console.log(
+      `canvas vs X capture: mean abs diff ${diff.toFixed(2)}/255 (blank screen would differ by ${contentVsBlank.toFixed(2)})`,
+    );
     expect(contentVsBlank).toBeGreaterThan(5 * diff); // the screen has content the comparison can see
     expect(diff).toBeLessThan(6);
   });

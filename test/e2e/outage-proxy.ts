@@ -5,7 +5,9 @@ import net from 'node:net';
  * connection and stops accepting, `restore()` accepts again on the same port. This is the Wi-Fi
  * drop a real user sees; the bridge itself keeps running and sees its client vanish.
  */
-export async function startOutageProxy(targetPort: number): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+export async function startOutageProxy(
+  targetPort: number,
+): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const makeServer = () =>
     net.createServer((client) => {

@@ -28,7 +28,9 @@ describe('status and reconnection, end to end', () => {
     const offline = join(workDir, 'offline.txt');
     const online = join(workDir, 'online.txt');
     await stack.outage(async () => {
-      await expect.poll(() => page.locator('[data-testid="conn"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('closed');
+      await expect
+        .poll(() => page.locator('[data-testid="conn"]').getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('closed');
       await expect.poll(() => page.locator('[data-testid="conn"]').textContent()).toMatch(/retrying in \d+ s/);
       await page.keyboard.down('Shift'); // held across the outage: must not stay held afterwards
       await typeLikeAPerson(page, `echo offline > ${offline}`);
@@ -40,7 +42,10 @@ describe('status and reconnection, end to end', () => {
     await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 15_000 });
     await typeLikeAPerson(page, `echo online > ${online}`);
     await page.keyboard.press('Enter');
-    const text = await waitFor(() => (existsSync(online) ? readFileSync(online, 'utf8') : undefined), 'the file typed after reconnecting');
+    const text = await waitFor(
+      () => (existsSync(online) ? readFileSync(online, 'utf8') : undefined),
+      'the file typed after reconnecting',
+    );
     expect(text).toBe('online\n'); // lower case: no Shift left held from before the outage
     expect(existsSync(offline)).toBe(false);
   });

@@ -9,7 +9,13 @@ const down = (keycode: number): XAction => ({ kind: 'key', keycode, down: true }
 const up = (keycode: number): XAction => ({ kind: 'key', keycode, down: false });
 const btn = (button: number, isDown: boolean): XAction => ({ kind: 'button', button, down: isDown });
 // X keycodes (evdev + 8) used below.
-const A = 38, C = 54, ENTER = 36, CTRL_L = 37, SHIFT_L = 50, ALT_R = 108, META_L = 133;
+const A = 38,
+  C = 54,
+  ENTER = 36,
+  CTRL_L = 37,
+  SHIFT_L = 50,
+  ALT_R = 108,
+  META_L = 133;
 const ROLLOVER = Uint8Array.of(0, 0, 1, 1, 1, 1, 1, 1);
 
 describe('the HID usage table', () => {
@@ -33,14 +39,29 @@ describe('the HID usage table', () => {
 
 describe('the keyboard mapper', () => {
   it.each<[string, Uint8Array[], XAction[]]>([
-    ['presses and releases a plain key', [keyboardReport({ modifiers: 0, keys: [0x04] }), keyboardReport({ modifiers: 0, keys: [] })], [down(A), up(A)]],
-    ['presses modifiers before keys of the same report', [keyboardReport({ modifiers: Modifier.LeftCtrl, keys: [0x06] })], [down(CTRL_L), down(C)]],
+    [
+      'presses and releases a plain key',
+      [keyboardReport({ modifiers: 0, keys: [0x04] }), keyboardReport({ modifiers: 0, keys: [] })],
+      [down(A), up(A)],
+    ],
+    [
+      'presses modifiers before keys of the same report',
+      [keyboardReport({ modifiers: Modifier.LeftCtrl, keys: [0x06] })],
+      [down(CTRL_L), down(C)],
+    ],
     [
       'releases keys before modifiers of the same report',
-      [keyboardReport({ modifiers: Modifier.LeftCtrl | Modifier.LeftShift, keys: [0x06] }), keyboardReport({ modifiers: 0, keys: [] })],
+      [
+        keyboardReport({ modifiers: Modifier.LeftCtrl | Modifier.LeftShift, keys: [0x06] }),
+        keyboardReport({ modifiers: 0, keys: [] }),
+      ],
       [down(CTRL_L), down(SHIFT_L), down(C), up(C), up(CTRL_L), up(SHIFT_L)],
     ],
-    ['sends nothing for a repeated report', [keyboardReport({ modifiers: 0, keys: [0x28] }), keyboardReport({ modifiers: 0, keys: [0x28] })], [down(ENTER)]],
+    [
+      'sends nothing for a repeated report',
+      [keyboardReport({ modifiers: 0, keys: [0x28] }), keyboardReport({ modifiers: 0, keys: [0x28] })],
+      [down(ENTER)],
+    ],
     [
       'keeps held keys on ErrorRollOver and resumes from them',
       [keyboardReport({ modifiers: 0, keys: [0x04] }), ROLLOVER, keyboardReport({ modifiers: 0, keys: [0x04, 0x28] })],
@@ -51,7 +72,11 @@ describe('the keyboard mapper', () => {
       [keyboardReport({ modifiers: 0, keys: [0x04] }), Uint8Array.of(Modifier.RightAlt, 0, 1, 1, 1, 1, 1, 1)],
       [down(A), down(ALT_R)],
     ],
-    ['treats a modifier usage in a key slot like the modifier bit', [keyboardReport({ modifiers: Modifier.LeftMeta, keys: [0xe3] })], [down(META_L)]],
+    [
+      'treats a modifier usage in a key slot like the modifier bit',
+      [keyboardReport({ modifiers: Modifier.LeftMeta, keys: [0xe3] })],
+      [down(META_L)],
+    ],
   ])('%s', (_name, reports, expected) => {
     const mapper = new KeyboardMapper();
     expect(reports.flatMap((r) => mapper.map(r))).toEqual(expected);
@@ -74,19 +99,42 @@ describe('unplugging', () => {
 });
 
 describe('the mouse mappers', () => {
-  const abs = (x: number, y: number, buttons = 0, wheel = 0, pan = 0): Uint8Array => mouseAbsReport({ x, y, buttons, wheel, pan });
+  const abs = (x: number, y: number, buttons = 0, wheel = 0, pan = 0): Uint8Array =>
+    mouseAbsReport({ x, y, buttons, wheel, pan });
 
   it.each<[string, Uint8Array[], XAction[]]>([
-    ['scales 0..32767 onto 0..W-1 and 0..H-1', [abs(0, 0), abs(32767, 32767), abs(16384, 8192)], [
-      { kind: 'motion-abs', x: 0, y: 0 }, { kind: 'motion-abs', x: 1279, y: 719 }, { kind: 'motion-abs', x: 640, y: 180 },
-    ]],
-    ['moves before pressing and maps right to button 3', [abs(100, 100, 0x02), abs(100, 100, 0)], [
-      { kind: 'motion-abs', x: 4, y: 2 }, btn(3, true), btn(3, false),
-    ]],
-    ['maps middle, back and forward to buttons 2, 8 and 9', [abs(0, 0, 0x1c)], [{ kind: 'motion-abs', x: 0, y: 0 }, btn(2, true), btn(8, true), btn(9, true)]],
-    ['clicks button 4 per wheel-up detent and button 6 per pan-left detent', [abs(0, 0, 0, 2, -1)], [
-      { kind: 'motion-abs', x: 0, y: 0 }, btn(4, true), btn(4, false), btn(4, true), btn(4, false), btn(6, true), btn(6, false),
-    ]],
+    [
+      'scales 0..32767 onto 0..W-1 and 0..H-1',
+      [abs(0, 0), abs(32767, 32767), abs(16384, 8192)],
+      [
+        { kind: 'motion-abs', x: 0, y: 0 },
+        { kind: 'motion-abs', x: 1279, y: 719 },
+        { kind: 'motion-abs', x: 640, y: 180 },
+      ],
+    ],
+    [
+      'moves before pressing and maps right to button 3',
+      [abs(100, 100, 0x02), abs(100, 100, 0)],
+      [{ kind: 'motion-abs', x: 4, y: 2 }, btn(3, true), btn(3, false)],
+    ],
+    [
+      'maps middle, back and forward to buttons 2, 8 and 9',
+      [abs(0, 0, 0x1c)],
+      [{ kind: 'motion-abs', x: 0, y: 0 }, btn(2, true), btn(8, true), btn(9, true)],
+    ],
+    [
+      'clicks button 4 per wheel-up detent and button 6 per pan-left detent',
+      [abs(0, 0, 0, 2, -1)],
+      [
+        { kind: 'motion-abs', x: 0, y: 0 },
+        btn(4, true),
+        btn(4, false),
+        btn(4, true),
+        btn(4, false),
+        btn(6, true),
+        btn(6, false),
+      ],
+    ],
   ])('absolute: %s', (_name, reports, expected) => {
     const mapper = new MouseAbsMapper(1280, 720);
     expect(reports.flatMap((r) => mapper.map(r))).toEqual(expected);
@@ -94,8 +142,17 @@ describe('the mouse mappers', () => {
 
   it('relative: turns counts into relative motion and wheel-down into button 5', () => {
     const mapper = new MouseRelMapper();
-    const actions = [mouseRelReport({ buttons: 1, dx: -5, dy: 7, wheel: -1 }), mouseRelReport({ buttons: 0, dx: 0, dy: 0, wheel: 0 })].flatMap((r) => mapper.map(r));
-    expect(actions).toEqual([{ kind: 'motion-rel', dx: -5, dy: 7 }, btn(1, true), btn(5, true), btn(5, false), btn(1, false)]);
+    const actions = [
+      mouseRelReport({ buttons: 1, dx: -5, dy: 7, wheel: -1 }),
+      mouseRelReport({ buttons: 0, dx: 0, dy: 0, wheel: 0 }),
+    ].flatMap((r) => mapper.map(r));
+    expect(actions).toEqual([
+      { kind: 'motion-rel', dx: -5, dy: 7 },
+      btn(1, true),
+      btn(5, true),
+      btn(5, false),
+      btn(1, false),
+    ]);
   });
 });
 

@@ -8,7 +8,14 @@ describe('the report framer', () => {
   it.each<[string, number[][], number[][]]>([
     ['passes whole reports through', [[1, 2, 3, 4]], [[1, 2, 3, 4]]],
     ['joins a report split across reads', [[1, 2], [3], [4, 5]], [[1, 2, 3, 4]]],
-    ['splits reads that carry several reports', [[1, 2, 3, 4, 5, 6, 7, 8, 9]], [[1, 2, 3, 4], [5, 6, 7, 8]]],
+    [
+      'splits reads that carry several reports',
+      [[1, 2, 3, 4, 5, 6, 7, 8, 9]],
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ],
+    ],
   ])('%s', (_name, chunks, expected) => {
     const framer = new ReportFramer(4);
     const out = chunks.flatMap((c) => framer.push(Uint8Array.from(c))).map((r) => Array.from(r));

@@ -14,7 +14,13 @@ const O_FLAGS = fs.constants.O_RDWR | fs.constants.O_NONBLOCK | fs.constants.O_N
 /** US-layout usage for the few characters the tests type. */
 function usageFor(ch: string): { usage: number; shift: boolean } {
   if (/^[a-z]$/.test(ch)) return { usage: 0x04 + ch.charCodeAt(0) - 97, shift: false };
-  const table: Record<string, [number, boolean]> = { ' ': [0x2c, false], '-': [0x2d, false], '.': [0x37, false], '>': [0x37, true], '\n': [0x28, false] };
+  const table: Record<string, [number, boolean]> = {
+    ' ': [0x2c, false],
+    '-': [0x2d, false],
+    '.': [0x37, false],
+    '>': [0x37, true],
+    '\n': [0x28, false],
+  };
   const hit = table[ch];
   if (!hit) throw new Error(`no usage for ${JSON.stringify(ch)}`);
   return { usage: hit[0], shift: hit[1] };
@@ -57,7 +63,10 @@ function drain(fd: number): number[] {
 }
 
 function pointer(): { x: number; y: number } {
-  const text = execFileSync('xdotool', ['getmouselocation', '--shell'], { env: { ...process.env, DISPLAY }, encoding: 'utf8' });
+  const text = execFileSync('xdotool', ['getmouselocation', '--shell'], {
+    env: { ...process.env, DISPLAY },
+    encoding: 'utf8',
+  });
   return { x: Number(/X=(\d+)/.exec(text)?.[1]), y: Number(/Y=(\d+)/.exec(text)?.[1]) };
 }
 
@@ -83,7 +92,9 @@ describe('the simulated target', () => {
   it('types into its shell from keyboard reports written to the device path', async () => {
     typeText(kbd, 'echo hello-sim > out.txt\n');
     const file = path.join(workDir, 'out.txt');
-    const text = await until('out.txt', () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') || undefined : undefined));
+    const text = await until('out.txt', () =>
+      fs.existsSync(file) ? fs.readFileSync(file, 'utf8') || undefined : undefined,
+    );
     expect(text.trim()).toBe('hello-sim');
     expect(sim.stats().keyboardReports).toBe(2 * 'echo hello-sim > out.txt\n'.length);
   });
@@ -124,7 +135,9 @@ describe('the simulated target', () => {
     kbd = fs.openSync(sim.devices.keyboard, O_FLAGS);
     typeText(kbd, 'echo again > two.txt\n');
     const file = path.join(workDir, 'two.txt');
-    expect(await until('two.txt', () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') || undefined : undefined))).toBe('again\n');
+    expect(
+      await until('two.txt', () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') || undefined : undefined)),
+    ).toBe('again\n');
     expect(sim.stats().badReports).toBe(0);
     expect(logs.filter((l) => /UNEXPECTEDLY|error/i.test(l))).toEqual([]);
   });
@@ -140,7 +153,14 @@ describe('the simulated target', () => {
 describe('a simulated target with a German layout', () => {
   it('interprets the same key usages with its own keymap, as a real German machine would', async () => {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-test-de-'));
-    const sim = await startSimTarget({ display: ':88', width: 640, height: 480, workDir, xkbLayout: 'de', log: () => {} });
+    const sim = await startSimTarget({
+      display: ':88',
+      width: 640,
+      height: 480,
+      workDir,
+      xkbLayout: 'de',
+      log: () => {},
+    });
     try {
       const fd = fs.openSync(sim.devices.keyboard, O_FLAGS);
       // US positions of "touch yz": on a German keyboard the Y and Z keys are swapped.

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE, loadLayout } from '../../web/src/lib/layouts/index.ts';
 import { startStack, usKeyFor, type Stack } from '../e2e/harness.ts';
 import { hidUsageForCode } from '../../web/src/lib/input/keycodes.ts';
-import { connectClient, firstDifference, readAppended, repertoireText, switchTargetLayout, typeThroughBridge, usSteps } from './typing-proof.ts';
+import {
+  connectClient,
+  firstDifference,
+  readAppended,
+  repertoireText,
+  switchTargetLayout,
+  typeThroughBridge,
+  usSteps,
+} from './typing-proof.ts';
 
 /**
  * `npm run test:layouts`: every generated layout is proven against the real xkb of an X server.
@@ -29,7 +37,14 @@ describe('every keyboard layout, typed into a real X server', () => {
     // One reader for the whole run, started while the target still has a US layout.
     await switchTargetLayout(stack.sim.display, 'us');
     const cmd = `cat >> ${out()}\n`;
-    const steps = usSteps(cmd, (ch) => (ch === '\n' ? { usage: 0x28, shift: false } : (() => { const k = usKeyFor(ch); return { usage: hidUsageForCode(k.code)!, shift: k.shift }; })()));
+    const steps = usSteps(cmd, (ch) =>
+      ch === '\n'
+        ? { usage: 0x28, shift: false }
+        : (() => {
+            const k = usKeyFor(ch);
+            return { usage: hidUsageForCode(k.code)!, shift: k.shift };
+          })(),
+    );
     client.send({ type: 'batch', id: 1, steps });
     await new Promise((r) => setTimeout(r, 1500));
   });

@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { decode, encode, keyboardReport, PROTOCOL_VERSION, type BatchStep, type Message } from '../../protocol/index.ts';
+import {
+  decode,
+  encode,
+  keyboardReport,
+  PROTOCOL_VERSION,
+  type BatchStep,
+  type Message,
+} from '../../protocol/index.ts';
 import { planText, repertoire, type Layout } from '../../web/src/lib/layouts/index.ts';
 import { runPaste } from '../../web/src/lib/paste.ts';
 
@@ -30,13 +37,16 @@ export function repertoireText(layout: Layout, perLine = 48): string {
 }
 
 /** A protocol client of the bridge's WebSocket, as the PWA is, for driving batches from Node. */
-export async function connectClient(port: number): Promise<{ send(m: Message): boolean; onBatch: Parameters<typeof runPaste>[0]['onBatch']; close(): void }> {
+export async function connectClient(
+  port: number,
+): Promise<{ send(m: Message): boolean; onBatch: Parameters<typeof runPaste>[0]['onBatch']; close(): void }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const listeners = new Set<(m: Extract<Message, { type: 'batch-progress' | 'batch-end' }>) => void>();
   ws.on('message', (d: Buffer) => {
     const r = decode(new Uint8Array(d), 64 << 20);
-    if (r.ok && (r.message.type === 'batch-progress' || r.message.type === 'batch-end')) for (const l of listeners) l(r.message);
+    if (r.ok && (r.message.type === 'batch-progress' || r.message.type === 'batch-end'))
+      for (const l of listeners) l(r.message);
     if (r.ok && r.message.type === 'error') console.log(`bridge error: ${r.message.code}: ${r.message.message}`);
   });
   const send = (m: Message): boolean => {
@@ -55,9 +65,14 @@ export async function connectClient(port: number): Promise<{ send(m: Message): b
 }
 
 /** Types `text` on the target with the planner and the bridge's batch player. */
-export async function typeThroughBridge(client: Awaited<ReturnType<typeof connectClient>>, text: string, layout: Layout): Promise<void> {
+export async function typeThroughBridge(
+  client: Awaited<ReturnType<typeof connectClient>>,
+  text: string,
+  layout: Layout,
+): Promise<void> {
   const plan = planText(text, layout, { capsLock: false, unicodeFallback: 'skip', reportDelayMs: 0, charDelayMs: 0 });
-  if (plan.untypable.length) throw new Error(`repertoire has untypable chars: ${plan.untypable.map((c) => c.char).join('')}`);
+  if (plan.untypable.length)
+    throw new Error(`repertoire has untypable chars: ${plan.untypable.map((c) => c.char).join('')}`);
   const result = await runPaste(client, plan.steps, () => undefined).done;
   if (result.outcome !== 'done') throw new Error(`batch ${result.outcome}: ${result.reason}`);
 }
@@ -67,7 +82,11 @@ export function usSteps(text: string, usageOf: (ch: string) => { usage: number; 
   return [...text].flatMap((ch) => {
     const k = usageOf(ch);
     return [
-      { device: 'keyboard' as const, report: keyboardReport({ modifiers: k.shift ? 0x02 : 0, keys: [k.usage] }), delayMs: 0 },
+      {
+        device: 'keyboard' as const,
+        report: keyboardReport({ modifiers: k.shift ? 0x02 : 0, keys: [k.usage] }),
+        delayMs: 0,
+      },
       { device: 'keyboard' as const, report: keyboardReport({ modifiers: 0, keys: [] }), delayMs: 0 },
     ];
   });
@@ -96,7 +115,10 @@ export function firstDifference(expected: string, got: string): string | null {
   const g = [...got];
   for (let i = 0; i < Math.max(e.length, g.length); i++) {
     if (e[i] !== g[i]) {
-      const show = (c: string | undefined) => (c === undefined ? 'nothing' : `${JSON.stringify(c)} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+      const show = (c: string | undefined) =>
+        c === undefined
+          ? 'nothing'
+          : `${JSON.stringify(c)} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
       return `character ${show(e[i])} arrived as ${show(g[i])} (at ${i}; context ${JSON.stringify(g.slice(Math.max(0, i - 3), i + 4).join(''))})`;
     }
   }

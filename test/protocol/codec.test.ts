@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  decode, encode, keyboardReport, mouseAbsReport, MAX_BATCH_STEPS, MAX_CLIENT_MESSAGE_BYTES,
-  parseKeyboardReport, parseMouseAbsReport, type Message,
+  decode,
+  encode,
+  keyboardReport,
+  mouseAbsReport,
+  MAX_BATCH_STEPS,
+  MAX_CLIENT_MESSAGE_BYTES,
+  parseKeyboardReport,
+  parseMouseAbsReport,
+  type Message,
 } from '../../protocol/index.ts';
 import { Packr } from 'msgpackr';
 
@@ -9,15 +16,35 @@ import { Packr } from 'msgpackr';
 const raw = new Packr({ useRecords: false });
 const rawBytes = (v: unknown): Uint8Array => raw.pack(v);
 const plain = (v: unknown): unknown =>
-  v instanceof Uint8Array ? Array.from(v) : Array.isArray(v) ? v.map(plain) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v;
+  v instanceof Uint8Array
+    ? Array.from(v)
+    : Array.isArray(v)
+      ? v.map(plain)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+        : v;
 
 describe('codec round trips', () => {
   it.each<Message>([
     { type: 'keyboard', report: keyboardReport({ modifiers: 0x22, keys: [4, 5, 6] }) },
     { type: 'mouse', report: mouseAbsReport({ buttons: 1, x: 32767, y: 0, wheel: -3, pan: 2 }) },
     { type: 'ping', id: 0xffffffff, sentAt: Date.now() + 0.125 },
-    { type: 'frame', seq: 123456, timestamp: 1763900000123.456, sentAt: 1763900000124, jpeg: new Uint8Array(600_000).fill(7) },
-    { type: 'batch', id: 9, steps: Array.from({ length: 1000 }, (_, i) => ({ device: 'keyboard' as const, report: keyboardReport({ modifiers: 0, keys: i % 2 ? [] : [4] }), delayMs: 5 })) },
+    {
+      type: 'frame',
+      seq: 123456,
+      timestamp: 1763900000123.456,
+      sentAt: 1763900000124,
+      jpeg: new Uint8Array(600_000).fill(7),
+    },
+    {
+      type: 'batch',
+      id: 9,
+      steps: Array.from({ length: 1000 }, (_, i) => ({
+        device: 'keyboard' as const,
+        report: keyboardReport({ modifiers: 0, keys: i % 2 ? [] : [4] }),
+        delayMs: 5,
+      })),
+    },
     { type: 'error', code: 'busy', message: 'a batch is already playing' },
   ])('keeps a $type message intact', (m) => {
     const result = decode(encode(m), 16 * 1024 * 1024);
@@ -50,7 +77,11 @@ describe('codec refusals', () => {
     ['a batch step for an unknown device', [0x13, 1, [[3, new Uint8Array(8), 0]]], 'bad-field'],
     ['a batch step with a mouse-sized keyboard report', [0x13, 1, [[0, new Uint8Array(7), 0]]], 'bad-field'],
     ['a batch delay over 10 s', [0x13, 1, [[0, new Uint8Array(8), 10_001]]], 'bad-field'],
-    ['a batch over the step limit', [0x13, 1, Array.from({ length: MAX_BATCH_STEPS + 1 }, () => [0, new Uint8Array(8), 0])], 'bad-field'],
+    [
+      'a batch over the step limit',
+      [0x13, 1, Array.from({ length: MAX_BATCH_STEPS + 1 }, () => [0, new Uint8Array(8), 0])],
+      'bad-field',
+    ],
     ['LEDs over 0xff', [0x21, 256], 'bad-field'],
     ['a hello with 33 capabilities', [0x01, 1, Array.from({ length: 33 }, () => 'x'), 'a'], 'bad-field'],
     ['a NaN timestamp', [0x02, 1, Number.NaN], 'bad-field'],
@@ -61,7 +92,7 @@ describe('codec refusals', () => {
 
   it('never throws on random bytes', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
     for (let n = 0; n < 5000; n++) {
       const bytes = Uint8Array.from({ length: 1 + (n % 40) }, rnd);
       expect(() => decode(bytes, 1024)).not.toThrow();
@@ -75,7 +106,16 @@ describe('report builders', () => {
   });
 
   it('parses what it builds', () => {
-    expect(parseKeyboardReport(keyboardReport({ modifiers: 0x40, keys: [0x87, 0x89] }))).toEqual({ modifiers: 0x40, keys: [0x87, 0x89] });
-    expect(parseMouseAbsReport(mouseAbsReport({ buttons: 0x1f, x: 40000, y: -4, wheel: 300, pan: -300 }))).toEqual({ buttons: 0x1f, x: 32767, y: 0, wheel: 127, pan: -127 });
+    expect(parseKeyboardReport(keyboardReport({ modifiers: 0x40, keys: [0x87, 0x89] }))).toEqual({
+      modifiers: 0x40,
+      keys: [0x87, 0x89],
+    });
+    expect(parseMouseAbsReport(mouseAbsReport({ buttons: 0x1f, x: 40000, y: -4, wheel: 300, pan: -300 }))).toEqual({
+      buttons: 0x1f,
+      x: 32767,
+      y: 0,
+      wheel: 127,
+      pan: -127,
+    });
   });
 });

@@ -7,8 +7,13 @@ const readme = readFileSync(new URL('../../protocol/README.md', import.meta.url)
 const rows = readme.split('\n').filter((l) => l.startsWith('| ') && l.includes('`'));
 
 const fromHex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
-const revive = (_k: string, v: unknown): unknown => (typeof v === 'string' && v.startsWith('hex:') ? fromHex(v.slice(4)) : v);
-const cells = (row: string): string[] => row.split('|').slice(1, -1).map((c) => c.trim().replace(/^`|`$/g, ''));
+const revive = (_k: string, v: unknown): unknown =>
+  typeof v === 'string' && v.startsWith('hex:') ? fromHex(v.slice(4)) : v;
+const cells = (row: string): string[] =>
+  row
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim().replace(/^`|`$/g, ''));
 
 const valid = rows.map(cells).filter((c) => c.length === 3 && c[1]!.startsWith('{'));
 const invalid = rows.map(cells).filter((c) => c.length === 3 && !c[1]!.startsWith('{'));
@@ -25,7 +30,24 @@ describe('protocol/README.md test vectors', () => {
   it('has a vector for every message type', () => {
     const types = new Set(valid.map((c) => (JSON.parse(c[1]!) as Message).type));
     expect([...types].sort()).toEqual(
-      ['batch', 'batch-cancel', 'batch-end', 'batch-progress', 'error', 'frame', 'hello', 'hid-status', 'keyboard', 'leds', 'mouse', 'mouse-rel', 'ping', 'pong', 'release-all', 'video-status'].sort(),
+      [
+        'batch',
+        'batch-cancel',
+        'batch-end',
+        'batch-progress',
+        'error',
+        'frame',
+        'hello',
+        'hid-status',
+        'keyboard',
+        'leds',
+        'mouse',
+        'mouse-rel',
+        'ping',
+        'pong',
+        'release-all',
+        'video-status',
+      ].sort(),
     );
   });
 

@@ -24,7 +24,9 @@ export async function bundleGuest(outDir: string): Promise<{ gadget: string; gue
     target: 'node20',
     logLevel: 'warning',
     // Some CommonJS dependencies (msgpackr) call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __rigCreateRequire } from 'node:module'; const require = __rigCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __rigCreateRequire } from 'node:module'; const require = __rigCreateRequire(import.meta.url);",
+    },
   });
   return { gadget, guest };
 }

@@ -38,7 +38,10 @@ export interface RigKernel {
 
 export class RigSetupError extends Error {
   override name = 'RigSetupError';
-  constructor(readonly code: 'apt' | 'package' | 'module-deps' | 'tool-missing', message: string) {
+  constructor(
+    readonly code: 'apt' | 'package' | 'module-deps' | 'tool-missing',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,13 +56,19 @@ function run(cmd: string, args: string[], cwd?: string): string {
   } catch (e) {
     const err = e as { code?: string; stderr?: string };
     if (err.code === 'ENOENT') throw new RigSetupError('tool-missing', `${cmd} is not installed`);
-    throw new RigSetupError('apt', `${cmd} ${args.slice(0, 2).join(' ')} failed: ${String(err.stderr ?? e).trim().slice(-500)}`);
+    throw new RigSetupError(
+      'apt',
+      `${cmd} ${args.slice(0, 2).join(' ')} failed: ${String(err.stderr ?? e)
+        .trim()
+        .slice(-500)}`,
+    );
   }
 }
 
 /** The versioned package behind the linux-image-amd64 metapackage, e.g. linux-image-6.1.0-56-amd64. */
 function kernelPackage(log: (l: string) => void): string {
-  const find = () => /Depends: (linux-image-[0-9][^\s]*-amd64)/.exec(run('apt-cache', ['depends', 'linux-image-amd64']))?.[1];
+  const find = () =>
+    /Depends: (linux-image-[0-9][^\s]*-amd64)/.exec(run('apt-cache', ['depends', 'linux-image-amd64']))?.[1];
   let pkg: string | undefined;
   try {
     pkg = find();
@@ -92,7 +101,13 @@ export function ensureKernel(log: (line: string) => void = () => undefined): Rig
     if (!deb) throw new RigSetupError('package', `apt-get download ${pkg} left no .deb`);
     const members = ['./boot/vmlinuz-*', ...RIG_MODULES.map((m) => `./lib/modules/*/kernel/${m}*`)];
     // Only the needed members: the whole package unpacks to ~400 MB.
-    run('sh', ['-c', 'deb="$0"; dest="$1"; shift; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dest" --wildcards "$@"', join(dir, 'tmp', deb), dir, ...members]);
+    run('sh', [
+      '-c',
+      'deb="$0"; dest="$1"; shift; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dest" --wildcards "$@"',
+      join(dir, 'tmp', deb),
+      dir,
+      ...members,
+    ]);
     for (const m of RIG_MODULES) decompressModule(dir, m);
     fs.rmSync(join(dir, 'tmp'), { recursive: true });
     fs.writeFileSync(join(dir, '.complete'), `${pkg}\n`);
@@ -108,7 +123,11 @@ function decompressModule(dir: string, module: string): void {
   const [release] = fs.readdirSync(join(dir, 'lib/modules'));
   const base = join(dir, 'lib/modules', release!, 'kernel', module);
   if (fs.existsSync(base)) return;
-  const tools: [string, string[]][] = [['.xz', ['xz', '-d']], ['.zst', ['zstd', '-d', '-q', '--rm']], ['.gz', ['gzip', '-d']]];
+  const tools: [string, string[]][] = [
+    ['.xz', ['xz', '-d']],
+    ['.zst', ['zstd', '-d', '-q', '--rm']],
+    ['.gz', ['gzip', '-d']],
+  ];
   for (const [ext, [cmd, ...args]] of tools) {
     if (fs.existsSync(base + ext)) {
       run(cmd!, [...args, base + ext]);
@@ -121,7 +140,10 @@ function decompressModule(dir: string, module: string): void {
 /** `depends=` from a module's .modinfo section, as normalised names (dashes → underscores). */
 export function moduleDepends(ko: Buffer): string[] {
   const m = /\0depends=([^\0]*)\0/.exec(ko.toString('latin1'));
-  return (m?.[1] ?? '').split(',').filter(Boolean).map((n) => n.replace(/-/g, '_'));
+  return (m?.[1] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((n) => n.replace(/-/g, '_'));
 }
 
 /** Orders module files so each comes after its dependencies, keeping RIG_MODULES order otherwise. */

@@ -36,8 +36,23 @@ export interface QemuOptions {
 export function runQemu(opts: QemuOptions): Promise<QemuRun> {
   const append = ['console=ttyS0', 'quiet', 'loglevel=3', 'panic=-1', 'mitigations=off', 'nokaslr'].join(' ');
   const args = [
-    '-accel', 'tcg', '-m', '1024', '-smp', '1', '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
-    '-kernel', opts.vmlinuz, '-initrd', opts.initrd, '-append', append,
+    '-accel',
+    'tcg',
+    '-m',
+    '1024',
+    '-smp',
+    '1',
+    '-nographic',
+    '-no-reboot',
+    '-nodefaults',
+    '-serial',
+    'stdio',
+    '-kernel',
+    opts.vmlinuz,
+    '-initrd',
+    opts.initrd,
+    '-append',
+    append,
   ];
   const started = Date.now();
   const log = fs.createWriteStream(opts.consoleLog);
@@ -58,7 +73,10 @@ export function runQemu(opts: QemuOptions): Promise<QemuRun> {
         const at = line.indexOf(RIG_PREFIX);
         if (at < 0) continue;
         try {
-          const rec = { ...(JSON.parse(line.slice(at + RIG_PREFIX.length)) as object), atMs: Date.now() - started } as RigRecord;
+          const rec = {
+            ...(JSON.parse(line.slice(at + RIG_PREFIX.length)) as object),
+            atMs: Date.now() - started,
+          } as RigRecord;
           records.push(rec);
           opts.onRecord?.(rec);
         } catch (e) {

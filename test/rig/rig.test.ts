@@ -16,7 +16,10 @@ const verdicts: Record<string, boolean> = {};
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function result(name: string): Record<string, any> {
   const c = run.checks.get(name);
-  if (!c) throw new Error(`guest never reported check "${name}" (qemu exit ${String(run.qemuCode)}, timed out: ${run.timedOut}); see ${run.consoleLog}`);
+  if (!c)
+    throw new Error(
+      `guest never reported check "${name}" (qemu exit ${String(run.qemuCode)}, timed out: ${run.timedOut}); see ${run.consoleLog}`,
+    );
   if (c.error) throw new Error(`guest check "${name}" failed: ${c.error.code}: ${c.error.message}\n${c.error.stack}`);
   return c.result!;
 }
@@ -35,26 +38,44 @@ afterAll(() => {
 });
 
 describe('kernel rig', () => {
-  it('sets a half-made gadget up, is idempotent, and enumerates with our identity', judged('setup', () => {
-    const r = result('setup');
-    expect(r.halfMade.status).toBe(0);
-    expect(r.halfMade.out).toMatch(/recreated, bound to dummy_udc\.0/);
-    expect(r.again.status).toBe(0);
-    expect(r.again.out).toMatch(/already up/);
-    expect(r.again.reenumerated).toBe(false);
-    expect(r.usb.device).toMatchObject({
-      idVendor: '1d6b', idProduct: '0104', bcdDevice: '0100', version: '2.00', manufacturer: 'webkvm',
-      product: 'webkvm Composite HID', serial: WEBKVM_GADGET.serialnumber, bMaxPower: `${WEBKVM_GADGET.maxPower}mA`, bNumInterfaces: '3',
-      configuration: WEBKVM_GADGET.configuration,
-    });
-    const hex2 = (n: number) => n.toString(16).padStart(2, '0');
-    expect(r.usb.interfaces).toEqual(WEBKVM_GADGET.functions.map((f, iface) => ({
-      iface, class: '03', subclass: hex2(f.subclass), protocol: hex2(f.protocol), endpoints: '01', // IN only: no_out_endpoint
-    })));
-    // Interface numbers follow the spec's order, and each function got its own hidg node.
-    expect(r.inputs.map((i: { role: string; iface: number }) => [i.role, i.iface])).toEqual(WEBKVM_GADGET.functions.map((f, n) => [f.role, n]));
-    expect(new Set([r.paths.keyboard, r.paths.mouse, r.paths.mouseRel]).size).toBe(3);
-  }));
+  it(
+    'sets a half-made gadget up, is idempotent, and enumerates with our identity',
+    judged('setup', () => {
+      const r = result('setup');
+      expect(r.halfMade.status).toBe(0);
+      expect(r.halfMade.out).toMatch(/recreated, bound to dummy_udc\.0/);
+      expect(r.again.status).toBe(0);
+      expect(r.again.out).toMatch(/already up/);
+      expect(r.again.reenumerated).toBe(false);
+      expect(r.usb.device).toMatchObject({
+        idVendor: '1d6b',
+        idProduct: '0104',
+        bcdDevice: '0100',
+        version: '2.00',
+        manufacturer: 'webkvm',
+        product: 'webkvm Composite HID',
+        serial: WEBKVM_GADGET.serialnumber,
+        bMaxPower: `${WEBKVM_GADGET.maxPower}mA`,
+        bNumInterfaces: '3',
+        configuration: WEBKVM_GADGET.configuration,
+      });
+      const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+      expect(r.usb.interfaces).toEqual(
+        WEBKVM_GADGET.functions.map((f, iface) => ({
+          iface,
+          class: '03',
+          subclass: hex2(f.subclass),
+          protocol: hex2(f.protocol),
+          endpoints: '01', // IN only: no_out_endpoint
+        })),
+      );
+      // Interface numbers follow the spec's order, and each function got its own hidg node.
+      expect(r.inputs.map((i: { role: string; iface: number }) => [i.role, i.iface])).toEqual(
+        WEBKVM_GADGET.functions.map((f, n) => [f.role, n]),
+      );
+      expect(new Set([r.paths.keyboard, r.paths.mouse, r.paths.mouseRel]).size).toBe(3);
+    }),
+  );
 
   it('names the hidg nodes with the udev rules: right function, group webkvm, mode 0660', (ctx) => {
     const r = result('udev');
@@ -72,75 +93,105 @@ describe('kernel rig', () => {
   it('has the relay online on the udev names', () => {
     const r = result('relay-online');
     expect(r.status).toMatchObject({ keyboard: true, mouse: true, mouseRel: true });
-    if (verdicts.udev) expect(r.paths).toMatchObject({ keyboard: '/dev/webkvm-keyboard', mouse: '/dev/webkvm-mouse', mouseRel: '/dev/webkvm-mouse-rel' });
+    if (verdicts.udev)
+      expect(r.paths).toMatchObject({
+        keyboard: '/dev/webkvm-keyboard',
+        mouse: '/dev/webkvm-mouse',
+        mouseRel: '/dev/webkvm-mouse-rel',
+      });
   });
 
-  it('writes while the host does not poll get EAGAIN without blocking or starving other I/O', judged('eagain', () => {
-    const r = result('eagain');
-    expect(r.eagain).toBeGreaterThan(0);
-    expect(r.stillPending).toBe(true);
-    // A blocked event loop or a starved threadpool would never finish these while the mouse is
-    // stuck; the bounds are loose because the emulator shares two cores with other work.
-    expect(r.timerMs).toBeLessThan(1000);
-    expect(r.readFileOk).toBe(true);
-    expect(r.readFileMs).toBeLessThan(1000);
-    expect(r.keyboardMs).toBeLessThan(3000);
-    expect(r.deliveredMs).not.toBeNull();
-    expect(r.received).toEqual(r.held);
-  }));
+  it(
+    'writes while the host does not poll get EAGAIN without blocking or starving other I/O',
+    judged('eagain', () => {
+      const r = result('eagain');
+      expect(r.eagain).toBeGreaterThan(0);
+      expect(r.stillPending).toBe(true);
+      // A blocked event loop or a starved threadpool would never finish these while the mouse is
+      // stuck; the bounds are loose because the emulator shares two cores with other work.
+      expect(r.timerMs).toBeLessThan(1000);
+      expect(r.readFileOk).toBe(true);
+      expect(r.readFileMs).toBeLessThan(1000);
+      expect(r.keyboardMs).toBeLessThan(3000);
+      expect(r.deliveredMs).not.toBeNull();
+      expect(r.received).toEqual(r.held);
+    }),
+  );
 
-  it('delivers every keyboard usage 0x04..0xE7 and every modifier as the kernel maps it', judged('keyboard', () => {
-    const r = result('keyboard');
-    expect(r.mismatches).toEqual([]);
-    expect(r.dropped).toBe(false);
-    expect(r.usagesOk).toBe(r.usagesTested);
-    expect(r.usagesTested + r.skipped.length).toBe(0xe7 - 0x04 + 1);
-    expect(r.modifiersOk).toBe(8);
-  }));
+  it(
+    'delivers every keyboard usage 0x04..0xE7 and every modifier as the kernel maps it',
+    judged('keyboard', () => {
+      const r = result('keyboard');
+      expect(r.mismatches).toEqual([]);
+      expect(r.dropped).toBe(false);
+      expect(r.usagesOk).toBe(r.usagesTested);
+      expect(r.usagesTested + r.skipped.length).toBe(0xe7 - 0x04 + 1);
+      expect(r.modifiersOk).toBe(8);
+    }),
+  );
 
-  it('passes LEDs the host sets to the relay', judged('leds', () => {
-    const r = result('leds');
-    expect(r.initialReports).toBeGreaterThan(0); // the 0x00 at enumeration was read and drained
-    expect(r.onLeds).toEqual([0x02, 0x05, 0x08, 0x10, 0x1f, 0x00]);
-  }));
+  it(
+    'passes LEDs the host sets to the relay',
+    judged('leds', () => {
+      const r = result('leds');
+      expect(r.initialReports).toBeGreaterThan(0); // the 0x00 at enumeration was read and drained
+      expect(r.onLeds).toEqual([0x02, 0x05, 0x08, 0x10, 0x1f, 0x00]);
+    }),
+  );
 
-  it('moves, clicks, scrolls and pans the absolute mouse', judged('mouseAbs', () => {
-    const { abs } = result('mice');
-    expect(abs.failed).toEqual([]);
-    expect(abs.ok).toBe(abs.steps);
-  }));
+  it(
+    'moves, clicks, scrolls and pans the absolute mouse',
+    judged('mouseAbs', () => {
+      const { abs } = result('mice');
+      expect(abs.failed).toEqual([]);
+      expect(abs.ok).toBe(abs.steps);
+    }),
+  );
 
-  it('moves, clicks and scrolls the relative mouse', judged('mouseRel', () => {
-    const { rel } = result('mice');
-    expect(rel.failed).toEqual([]);
-    expect(rel.ok).toBe(rel.steps);
-  }));
+  it(
+    'moves, clicks and scrolls the relative mouse',
+    judged('mouseRel', () => {
+      const { rel } = result('mice');
+      expect(rel.failed).toEqual([]);
+      expect(rel.ok).toBe(rel.steps);
+    }),
+  );
 
-  it('measures the writer and batch throughput', judged('throughput', () => {
-    const r = result('throughput');
-    expect(r.writer.written).toBe(r.writer.reports);
-    expect(r.batch.outcome).toBe('done');
-    expect(r.batch.sent).toBe(r.writer.reports);
-  }));
+  it(
+    'measures the writer and batch throughput',
+    judged('throughput', () => {
+      const r = result('throughput');
+      expect(r.writer.written).toBe(r.writer.reports);
+      expect(r.batch.outcome).toBe('done');
+      expect(r.batch.sent).toBe(r.writer.reports);
+    }),
+  );
 
-  it('goes offline on unplug, refuses input, reopens on replug and types again', judged('replug', () => {
-    const r = result('replug');
-    expect(r.nodesGone).toBe(true);
-    for (const dev of ['keyboard', 'mouse', 'mouse-rel']) expect(r.offlineCodes).toContain(`hid.${dev}.offline.ESHUTDOWN=1`);
-    expect(r.refusedWhileOffline).toBe('hid-offline');
-    expect(r.typed).toEqual([1, 0]);
-    expect(r.stale).toEqual([]);
-  }));
+  it(
+    'goes offline on unplug, refuses input, reopens on replug and types again',
+    judged('replug', () => {
+      const r = result('replug');
+      expect(r.nodesGone).toBe(true);
+      for (const dev of ['keyboard', 'mouse', 'mouse-rel'])
+        expect(r.offlineCodes).toContain(`hid.${dev}.offline.ESHUTDOWN=1`);
+      expect(r.refusedWhileOffline).toBe('hid-offline');
+      expect(r.typed).toEqual([1, 0]);
+      expect(r.stale).toEqual([]);
+    }),
+  );
 
-  it('tears the gadget down, twice', judged('down', () => {
-    const r = result('down');
-    expect(r.first.status).toBe(0);
-    expect(r.gone).toBe(true);
-    expect(r.hidgNodesLeft).toEqual([]);
-    expect(r.inputsLeft).toBe(0);
-    expect(r.second.status).toBe(0);
-    expect(r.second.out).toMatch(/absent/);
-  }));
+  it(
+    'tears the gadget down, twice',
+    judged('down', () => {
+      const r = result('down');
+      expect(r.first.status).toBe(0);
+      expect(r.gone).toBe(true);
+      expect(r.hidgNodesLeft).toEqual([]);
+      expect(r.inputsLeft).toBe(0);
+      expect(r.second.status).toBe(0);
+      expect(r.second.out).toMatch(/absent/);
+    }),
+  );
 
   it('shuts the guest down cleanly', () => {
     expect(run.timedOut).toBe(false);

@@ -46,7 +46,13 @@ export async function runRig(log: (line: string) => void = () => undefined): Pro
     const initramfsBytes = buildInitramfs({ kernel, out: initrd, files });
     const prepMs = Date.now() - start;
     const consoleLog = join(rigCacheDir(), 'last-console.log');
-    const run = await runQemu({ vmlinuz: kernel.vmlinuz, initrd, consoleLog, timeoutMs: 300_000, onRecord: (r) => log(`guest: ${r.type}${r.type === 'check' ? ` ${String(r.name)}` : ''}`) });
+    const run = await runQemu({
+      vmlinuz: kernel.vmlinuz,
+      initrd,
+      consoleLog,
+      timeoutMs: 300_000,
+      onRecord: (r) => log(`guest: ${r.type}${r.type === 'check' ? ` ${String(r.name)}` : ''}`),
+    });
     const checks = new Map<string, CheckRecord>();
     for (const r of run.records) if (r.type === 'check') checks.set(String(r.name), r as unknown as CheckRecord);
     return {
@@ -67,7 +73,9 @@ export async function runRig(log: (line: string) => void = () => undefined): Pro
 }
 
 const get = (run: RigRun, name: string, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], run.checks.get(name)?.result);
+  path
+    .split('.')
+    .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], run.checks.get(name)?.result);
 
 /** The one-line summary the test prints, e.g. `rig: keyboard 228/228 usages, modifiers 8/8, ...`. */
 export function summary(run: RigRun, verdicts: Record<string, boolean>): string {
@@ -90,5 +98,7 @@ export function summary(run: RigRun, verdicts: Record<string, boolean>): string 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const run = await runRig((l) => console.log(l));
   for (const c of run.checks.values()) console.log(JSON.stringify(c));
-  console.log(`prep ${run.prepMs} ms, boot to configured ${String(run.bootMs)} ms, qemu ${run.qemuMs} ms, initramfs ${run.initramfsBytes} bytes, console ${run.consoleLog}`);
+  console.log(
+    `prep ${run.prepMs} ms, boot to configured ${String(run.bootMs)} ms, qemu ${run.qemuMs} ms, initramfs ${run.initramfsBytes} bytes, console ${run.consoleLog}`,
+  );
 }

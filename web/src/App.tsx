@@ -25,11 +25,19 @@ export function App() {
   const session = createKvmSession({ url: bridgeUrl(), onFrame: (f) => sink?.(f) });
   window.kvm = {
     stats: async () => (await video()?.stats()) ?? null,
-    connection: () => ({ ...session.info(), hid: session.hid(), leds: session.leds(), video: session.video(), decodeErrors: session.decodeErrors() }),
+    connection: () => ({
+      ...session.info(),
+      hid: session.hid(),
+      leds: session.leds(),
+      video: session.video(),
+      decodeErrors: session.decodeErrors(),
+    }),
   };
   const translation = () => {
     const l = layout.state === 'ready' ? layout() : undefined;
-    return settings().typingMode === 'translated' && l ? { layout: l, capsLock: (session.leds() & Led.CapsLock) !== 0 } : null;
+    return settings().typingMode === 'translated' && l
+      ? { layout: l, capsLock: (session.leds() & Led.CapsLock) !== 0 }
+      : null;
   };
   return (
     <div class="app">
@@ -41,7 +49,13 @@ export function App() {
         onPaste={() => setPasteOpen(!pasteOpen())}
       />
       <Show when={pasteOpen()}>
-        <PastePanel session={session} layout={layout.state === 'ready' ? layout() : undefined} settings={settings()} update={update} onClose={() => setPasteOpen(false)} />
+        <PastePanel
+          session={session}
+          layout={layout.state === 'ready' ? layout() : undefined}
+          settings={settings()}
+          update={update}
+          onClose={() => setPasteOpen(false)}
+        />
       </Show>
       <Screen
         session={session}

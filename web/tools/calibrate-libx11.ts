@@ -35,7 +35,8 @@ const KEYS_PER_ROUND = 230;
 function candidates(): Map<number, number> {
   const out = new Map<number, number>();
   for (const file of KEYSYM_HEADERS) {
-    for (const [value, cp] of parseKeysymHeader(fs.readFileSync(file, 'utf8')).ucs) if (value >= 0x100 && value < 0xff00) out.set(value, cp);
+    for (const [value, cp] of parseKeysymHeader(fs.readFileSync(file, 'utf8')).ucs)
+      if (value >= 0x100 && value < 0xff00) out.set(value, cp);
   }
   for (let cp = 0x20; cp <= 0xff; cp++) if (cp < 0x7f || cp >= 0xa0) out.set(0x01000000 + cp, cp);
   return out;
@@ -49,8 +50,15 @@ function parseXev(out: string): Map<number, string> {
     const sym = /\(keysym 0x([0-9a-f]+),/.exec(block);
     const mb = /XmbLookupString gives (\d+) bytes:(?: \(([0-9a-f ]*)\))?/.exec(block);
     if (!sym || !mb) continue;
-    const bytes = (mb[2] ?? '').trim().split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16));
-    typed.set(parseInt(sym[1]!, 16), /XFilterEvent returns: True/.test(block) ? '' : Buffer.from(bytes).toString('utf8'));
+    const bytes = (mb[2] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((h) => parseInt(h, 16));
+    typed.set(
+      parseInt(sym[1]!, 16),
+      /XFilterEvent returns: True/.test(block) ? '' : Buffer.from(bytes).toString('utf8'),
+    );
   }
   return typed;
 }
@@ -58,7 +66,10 @@ function parseXev(out: string): Map<number, string> {
 async function calibrate(display: string): Promise<Record<string, string>> {
   const xvfb = await startXvfb({ display, width: 640, height: 480, log: (l) => console.error(l) });
   const env = { ...process.env, DISPLAY: display, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
-  const xev = spawn('xev', ['-geometry', '600x440+0+0', '-event', 'keyboard'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const xev = spawn('xev', ['-geometry', '600x440+0+0', '-event', 'keyboard'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   xev.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const x = await openXInput(display, (l) => console.error(l));
@@ -79,7 +90,10 @@ async function calibrate(display: string): Promise<Record<string, string>> {
       await sleep(300); // let xev see MappingNotify and refresh its keymap
       out = '';
       for (let k = 0; k < round.length; k++) {
-        x.perform([{ kind: 'key', keycode: FIRST_KEYCODE + k, down: true }, { kind: 'key', keycode: FIRST_KEYCODE + k, down: false }]);
+        x.perform([
+          { kind: 'key', keycode: FIRST_KEYCODE + k, down: true },
+          { kind: 'key', keycode: FIRST_KEYCODE + k, down: false },
+        ]);
       }
       await x.ledMask();
       const deadline = Date.now() + 10_000;
@@ -103,8 +117,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const display = process.env['CALIBRATE_DISPLAY'] ?? ':151';
   const differs = await calibrate(display);
   const version = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libx11-6'], { encoding: 'utf8' }).trim();
-  const data = { generated: { generator: 'web/tools/calibrate-libx11.ts', libx11: version, locale: 'C.UTF-8' }, differs };
+  const data = {
+    generated: { generator: 'web/tools/calibrate-libx11.ts', libx11: version, locale: 'C.UTF-8' },
+    differs,
+  };
   fs.mkdirSync(path.dirname(CALIBRATION_FILE), { recursive: true });
   fs.writeFileSync(CALIBRATION_FILE, `${JSON.stringify(data, null, 1)}\n`);
-  console.log(`${Object.keys(differs).length} keysyms type something else in libX11 ${version}; written to ${path.relative(process.cwd(), CALIBRATION_FILE)}`);
+  console.log(
+    `${Object.keys(differs).length} keysyms type something else in libX11 ${version}; written to ${path.relative(process.cwd(), CALIBRATION_FILE)}`,
+  );
 }

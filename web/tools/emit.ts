@@ -22,7 +22,13 @@ function headerComment(h: GeneratedHeader): string[] {
 }
 
 export function layoutModule(d: LayoutData): string {
-  const lines: string[] = [...headerComment(d.generated), `import type { LayoutData } from '../layout-data.ts';`, ``, `// prettier-ignore`, `const layout: LayoutData = {`];
+  const lines: string[] = [
+    ...headerComment(d.generated),
+    `import type { LayoutData } from '../layout-data.ts';`,
+    ``,
+    `// prettier-ignore`,
+    `const layout: LayoutData = {`,
+  ];
   lines.push(`  "generated": ${JSON.stringify(d.generated)},`);
   lines.push(`  "name": ${JSON.stringify(d.name)},`);
   lines.push(`  "description": ${JSON.stringify(d.description)},`);
@@ -32,7 +38,9 @@ export function layoutModule(d: LayoutData): string {
   const dead = Object.entries(d.dead).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   lines.push(dead.length ? `  "dead": {\n${dead.join(',\n')}\n  }` : `  "dead": {}`);
   lines.push('};', '', 'export default layout;');
-  return lines.filter((l, i) => l !== '' || lines[i - 1]?.startsWith('import') || lines[i - 1] === '};').join('\n') + '\n';
+  return (
+    lines.filter((l, i) => l !== '' || lines[i - 1]?.startsWith('import') || lines[i - 1] === '};').join('\n') + '\n'
+  );
 }
 
 export function indexTs(header: GeneratedHeader, entries: readonly CatalogueEntry[]): string {

@@ -34,11 +34,21 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_OUT = path.resolve(HERE, '../src/lib/layouts/generated');
 
 // Only the system xkb data: no XKB_DEFAULT_* options, no ~/.config/xkb or ~/.xkb overrides.
-const XKB_ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', LC_ALL: 'C' };
+const XKB_ENV = {
+  PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+  HOME: '/nonexistent',
+  XDG_CONFIG_HOME: '/nonexistent',
+  LC_ALL: 'C',
+};
 
 function run(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { env: XKB_ENV, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(cmd, args, {
+      env: XKB_ENV,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     throw new GenError('XKBCLI_FAILED', `${cmd} ${args.join(' ')}: ${(err as Error).message}`);
   }
@@ -51,7 +61,19 @@ function version(pkg: string): string {
 /** `xkbcli compile-keymap` for `layout` or `layout(variant)`, evdev rules, pc105, no options. */
 function compile(name: string): string {
   const [, layout, variant] = /^([^(]+)(?:\((.+)\))?$/.exec(name) ?? [];
-  const args = ['compile-keymap', '--rules', 'evdev', '--model', 'pc105', '--layout', layout!, '--variant', variant ?? '', '--options', ''];
+  const args = [
+    'compile-keymap',
+    '--rules',
+    'evdev',
+    '--model',
+    'pc105',
+    '--layout',
+    layout!,
+    '--variant',
+    variant ?? '',
+    '--options',
+    '',
+  ];
   const text = run('xkbcli', args);
   if (!text.includes('xkb_symbols')) throw new GenError('XKBCLI_FAILED', `xkbcli could not compile ${name}`);
   return text;
@@ -103,7 +125,9 @@ export function generate(outDir: string, log: (line: string) => void = () => {})
       deadKeys: Object.keys(data.dead).length,
     });
     const warnings = [...new Set(resolved.warnings)];
-    log(`${choice.name}: ${chars} characters, ${entries.at(-1)!.deadKeys} dead keys${warnings.length ? `; ${warnings.join('; ')}` : ''}`);
+    log(
+      `${choice.name}: ${chars} characters, ${entries.at(-1)!.deadKeys} dead keys${warnings.length ? `; ${warnings.join('; ')}` : ''}`,
+    );
   }
   fs.writeFileSync(path.join(outDir, 'index.ts'), indexTs(header, entries));
   return { layouts: entries.length, chars: total };

@@ -27,8 +27,13 @@ export interface LayoutChoice {
   aliases?: string[];
 }
 
-const E: Group = 'English', W: Group = 'Western Europe', N: Group = 'Nordic', C: Group = 'Central and Eastern Europe';
-const Y: Group = 'Cyrillic', O: Group = 'Greek, Caucasus, Middle East and Asia', A: Group = 'Alternative (Dvorak, Colemak, …)';
+const E: Group = 'English',
+  W: Group = 'Western Europe',
+  N: Group = 'Nordic',
+  C: Group = 'Central and Eastern Europe';
+const Y: Group = 'Cyrillic',
+  O: Group = 'Greek, Caucasus, Middle East and Asia',
+  A: Group = 'Alternative (Dvorak, Colemak, …)';
 
 export const LAYOUT_CHOICES: readonly LayoutChoice[] = [
   { name: 'us', group: E, aliases: ['en-us', 'en-US'] },

@@ -23,7 +23,13 @@ export async function playBatch(batch: BatchMsg, io: BatchIo): Promise<BatchEnd>
   const total = batch.steps.length;
   let sent = 0;
   let lastProgress = 0;
-  const end = (outcome: BatchEnd['outcome'], reason = ''): BatchEnd => ({ type: 'batch-end', id: batch.id, outcome, sent, reason });
+  const end = (outcome: BatchEnd['outcome'], reason = ''): BatchEnd => ({
+    type: 'batch-end',
+    id: batch.id,
+    outcome,
+    sent,
+    reason,
+  });
   for (const step of batch.steps) {
     const cancelled = io.isCancelled();
     if (cancelled !== null) return end('cancelled', cancelled);

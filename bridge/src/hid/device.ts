@@ -90,7 +90,12 @@ export class HidDeviceWriter {
       }
       const last = this.queue[this.queue.length - 1];
       const beforeLast = this.queue[this.queue.length - 2]?.report ?? this.lastWritten;
-      if (this.opts.policy === 'coalesce' && last && isPureMove(last.report, report) && (!beforeLast || beforeLast[0] === last.report[0])) {
+      if (
+        this.opts.policy === 'coalesce' &&
+        last &&
+        isPureMove(last.report, report) &&
+        (!beforeLast || beforeLast[0] === last.report[0])
+      ) {
         // Only the newest position matters. Button changes, wheel steps and the position a
         // button changed at are never merged away.
         last.done(true);

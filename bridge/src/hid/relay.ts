@@ -1,6 +1,13 @@
 import {
-  MOUSE_ABS_REPORT_BYTES, RELEASE_KEYBOARD, RELEASE_MOUSE_REL,
-  type BatchEnd, type BatchMsg, type BatchProgress, type ErrorCode, type HidDevice, type HidStatus,
+  MOUSE_ABS_REPORT_BYTES,
+  RELEASE_KEYBOARD,
+  RELEASE_MOUSE_REL,
+  type BatchEnd,
+  type BatchMsg,
+  type BatchProgress,
+  type ErrorCode,
+  type HidDevice,
+  type HidStatus,
 } from '../../../protocol/index.ts';
 import type { Counters } from '../counters.ts';
 import { HidDeviceWriter, type HidFs } from './device.ts';
@@ -60,7 +67,10 @@ export class HidRelay {
     };
     this.devices = {
       keyboard: new HidDeviceWriter({
-        ...common, name: 'keyboard', path: opts.paths.keyboard, policy: 'ordered',
+        ...common,
+        name: 'keyboard',
+        path: opts.paths.keyboard,
+        policy: 'ordered',
         onLeds: (leds) => {
           if (leds === this.leds) return;
           this.leds = leds;
@@ -114,7 +124,11 @@ export class HidRelay {
     mouseUp[0] = 0;
     mouseUp[5] = 0;
     mouseUp[6] = 0;
-    const releases: [HidDevice, Uint8Array][] = [['keyboard', RELEASE_KEYBOARD], ['mouse', mouseUp], ['mouse-rel', RELEASE_MOUSE_REL]];
+    const releases: [HidDevice, Uint8Array][] = [
+      ['keyboard', RELEASE_KEYBOARD],
+      ['mouse', mouseUp],
+      ['mouse-rel', RELEASE_MOUSE_REL],
+    ];
     for (const [name, report] of releases) {
       if (this.devices[name].isOnline()) void this.devices[name].write(report);
     }

@@ -36,7 +36,11 @@ export function readUsbHost(source: UdcStateSource): UsbHostState {
 }
 
 /** Polls the UDC state every `intervalMs` and calls `onChange` when it changes. Returns a stop function. */
-export function watchUsbHost(source: UdcStateSource, onChange: (s: UsbHostState) => void, intervalMs = 1000): { current(): UsbHostState; stop(): void } {
+export function watchUsbHost(
+  source: UdcStateSource,
+  onChange: (s: UsbHostState) => void,
+  intervalMs = 1000,
+): { current(): UsbHostState; stop(): void } {
   let state = readUsbHost(source);
   const timer = setInterval(() => {
     const next = readUsbHost(source);

@@ -20,7 +20,10 @@ export type VideoErrorCode =
   | 'no-frames' // no frame for noSignalAfterMs
   | 'handler-threw'; // a caller's onFrame/onSignal/log threw; caught so the source keeps running
 
-export interface VideoError { code: VideoErrorCode; message: string }
+export interface VideoError {
+  code: VideoErrorCode;
+  message: string;
+}
 
 export function videoError(code: VideoErrorCode, message: string): VideoError {
   return { code, message };

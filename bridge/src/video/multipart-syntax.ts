@@ -45,7 +45,11 @@ export function learnBoundary(line: Buffer): string | undefined {
  * Returns the name the line belonged to, for the next continuation; a line without a colon is
  * ignored like any unknown header.
  */
-export function addHeaderLine(headers: Map<string, string>, text: string, previous: string | undefined): string | undefined {
+export function addHeaderLine(
+  headers: Map<string, string>,
+  text: string,
+  previous: string | undefined,
+): string | undefined {
   if ((text[0] === ' ' || text[0] === '\t') && previous !== undefined) {
     headers.set(previous, `${headers.get(previous) ?? ''} ${text.trim()}`);
     return previous;

@@ -218,7 +218,8 @@ export class MultipartParser {
     if (this.segments.length + (end - pos) > this.maxPart) {
       this.segments.reset();
       this.fail('part-too-large', `part body over ${this.maxPart} bytes without the boundary; resyncing`);
-      if (at !== -1) this.resync(true); // the delimiter is right here: the next part is kept
+      if (at !== -1)
+        this.resync(true); // the delimiter is right here: the next part is kept
       else this.resync(chunk[chunk.length - 1] === 0x0a);
       return at === -1 ? chunk.length : at + 1;
     }

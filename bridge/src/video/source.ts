@@ -75,7 +75,11 @@ export interface VideoSourceOptions {
 }
 
 /** Starts reading `config` at once; frames and signal changes arrive through `handlers`. */
-export function startVideoSource(config: VideoSourceConfig, handlers: VideoSourceHandlers, opts: VideoSourceOptions = {}): VideoSource {
+export function startVideoSource(
+  config: VideoSourceConfig,
+  handlers: VideoSourceHandlers,
+  opts: VideoSourceOptions = {},
+): VideoSource {
   return new Supervisor(config, handlers, {
     backoffMs: opts.backoffMs ?? { initial: 250, max: 5_000 },
     noSignalAfterMs: opts.noSignalAfterMs ?? 2_000,

@@ -8,7 +8,11 @@ import { openCommand } from './transport-command.ts';
 import { openHttp } from './transport-http.ts';
 import type { Transport, TransportSink } from './transport.ts';
 
-export interface SupervisorOptions { backoffMs: { initial: number; max: number }; noSignalAfterMs: number; maxPartBytes: number }
+export interface SupervisorOptions {
+  backoffMs: { initial: number; max: number };
+  noSignalAfterMs: number;
+  maxPartBytes: number;
+}
 
 /**
  * Keeps one transport open, parses it into frames and reconnects it: a transport closing, or no
@@ -86,9 +90,13 @@ export class Supervisor implements VideoSource {
       onClose: (err) => live() && this.drop(err),
       log: (key, line) => live() && this.log.line(key, line),
     };
-    this.transport = this.config.kind === 'http' ? openHttp(this.config.url, sink) : openCommand(this.config.argv, sink);
+    this.transport =
+      this.config.kind === 'http' ? openHttp(this.config.url, sink) : openCommand(this.config.argv, sink);
     const quiet = this.opts.noSignalAfterMs;
-    this.watchdog = setTimeout(() => live() && this.drop(videoError('no-frames', `no good frame for ${quiet} ms`)), quiet);
+    this.watchdog = setTimeout(
+      () => live() && this.drop(videoError('no-frames', `no good frame for ${quiet} ms`)),
+      quiet,
+    );
   }
 
   /** The current connection is gone: close it, report once, and schedule the next attempt. */
@@ -117,11 +125,18 @@ export class Supervisor implements VideoSource {
     this.watchdog?.refresh();
     // uStreamer keeps streaming a "NO SIGNAL" picture when the HDMI source is gone, and says so in
     // X-UStreamer-Online (with ?extra_headers=1). The picture still goes out; the status says why.
-    if (part.headers.get('x-ustreamer-online') === 'false') this.emitSignal(this.signal.lost('no HDMI signal (the capture device reports no input)'));
+    if (part.headers.get('x-ustreamer-online') === 'false')
+      this.emitSignal(this.signal.lost('no HDMI signal (the capture device reports no input)'));
     else this.emitSignal(this.signal.frame(now, size.width, size.height));
     if (this.stopped) return;
     this.counts.frames++;
-    const frame = { seq: ++this.seq, timestamp: sourceTimestamp(part.headers) ?? receivedAt, jpeg: part.body, ...size, receivedAt };
+    const frame = {
+      seq: ++this.seq,
+      timestamp: sourceTimestamp(part.headers) ?? receivedAt,
+      jpeg: part.body,
+      ...size,
+      receivedAt,
+    };
     this.call(() => this.handlers.onFrame(frame));
   }
 

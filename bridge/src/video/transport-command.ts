@@ -53,7 +53,10 @@ export function openCommand(argv: readonly string[], sink: TransportSink): Trans
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       // A child that ignores SIGTERM must still go; unref'd so it never holds the bridge open.
-      const force = setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), KILL_GRACE_MS);
+      const force = setTimeout(
+        () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'),
+        KILL_GRACE_MS,
+      );
       force.unref();
       child.once('exit', () => clearTimeout(force));
     },

@@ -36,7 +36,9 @@ export function openHttp(url: string, sink: TransportSink): Transport {
     if (done) return void res.destroy();
     if (res.statusCode !== 200) {
       res.resume();
-      return finish(videoError('http-status', `GET ${url}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd()));
+      return finish(
+        videoError('http-status', `GET ${url}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd()),
+      );
     }
     const type = res.headers['content-type'] ?? '';
     if (!/^multipart\//i.test(type)) {

@@ -3,7 +3,20 @@ import type { VideoFrame, VideoSignal, VideoSourceHandlers } from '../../../brid
 
 /** A baseline JPEG of the given size from ffmpeg's test source. */
 export function makeJpeg(size: string): Buffer {
-  return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}`, '-frames:v', '1', '-f', 'mjpeg', '-']);
+  return execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${size}`,
+    '-frames:v',
+    '1',
+    '-f',
+    'mjpeg',
+    '-',
+  ]);
 }
 
 /** Handlers that record everything, plus the time of the last call (to check silence after stop()). */

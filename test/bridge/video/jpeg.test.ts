@@ -5,7 +5,20 @@ import { jpegSize } from '../../../bridge/src/video/jpeg.ts';
 /** A real baseline JPEG from ffmpeg's encoder, generated once. */
 let real: Buffer;
 beforeAll(() => {
-  real = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', '-f', 'mjpeg', '-']);
+  real = execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=320x240',
+    '-frames:v',
+    '1',
+    '-f',
+    'mjpeg',
+    '-',
+  ]);
 });
 
 /** A hand-made header: SOI, an APP0 segment, then a frame header with `marker`, 0x1234 × 0x0567 (w × h). */
@@ -55,7 +68,10 @@ describe('jpegSize', () => {
     ['SOS before any SOF', Buffer.from([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02])],
     ['EOI before any SOF', Buffer.from([0xff, 0xd8, 0xff, 0xd9])],
     ['garbage where a marker belongs', Buffer.from([0xff, 0xd8, 0x12, 0x34, 0x00, 0x00])],
-    ['a zero height (DNL)', Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x00, 0x01, 0x40, 0x01, 0x01, 0x11, 0x00])],
+    [
+      'a zero height (DNL)',
+      Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x00, 0x01, 0x40, 0x01, 0x01, 0x11, 0x00]),
+    ],
     ['an empty buffer', Buffer.alloc(0)],
   ])('returns null for %s', (_name, data) => {
     expect(jpegSize(data)).toBeNull();

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { boundaryFromContentType, MultipartParser, type Part } from '../../../bridge/src/video/multipart.ts';
 import type { VideoError } from '../../../bridge/src/video/errors.ts';
 
-interface Spec { headers?: Record<string, string>; body: Buffer }
-interface Layout { boundary?: string; eol?: string; preamble?: string; close?: boolean; lengths?: boolean; padding?: string }
+interface Spec {
+  headers?: Record<string, string>;
+  body: Buffer;
+}
+interface Layout {
+  boundary?: string;
+  eol?: string;
+  preamble?: string;
+  close?: boolean;
+  lengths?: boolean;
+  padding?: string;
+}
 
 /** Serialises parts the way uStreamer and ffmpeg do: `--B EOL headers EOL EOL body EOL --B ...`. */
 function serialise(parts: Spec[], l: Layout = {}): Buffer {
@@ -97,7 +107,10 @@ describe('MultipartParser', () => {
     ['without Content-Length', false],
   ])('counts an oversized part %s as an error and resyncs to the next part', (_name, lengths) => {
     const big = Buffer.alloc(100, 0x41);
-    const data = serialise([{ body: Buffer.from('ok1') }, { body: big }, { body: Buffer.from('ok2') }], { boundary: 'b', lengths });
+    const data = serialise([{ body: Buffer.from('ok1') }, { body: big }, { body: Buffer.from('ok2') }], {
+      boundary: 'b',
+      lengths,
+    });
     for (const size of [1, 7, 64, data.length]) {
       const { parser, parts, errors } = collect({ boundary: 'b', maxPartBytes: 50 });
       for (let i = 0; i < data.length; i += size) parser.push(data.subarray(i, i + size));
@@ -109,7 +122,11 @@ describe('MultipartParser', () => {
 
   it('counts a header block over the limit as an error and resyncs', () => {
     const { parser, parts, errors } = collect({ boundary: 'b', maxHeaderBytes: 64 });
-    parser.push(serialise([{ body: Buffer.from('a'), headers: { 'X-Pad': 'p'.repeat(200) } }, { body: Buffer.from('b') }], { boundary: 'b' }));
+    parser.push(
+      serialise([{ body: Buffer.from('a'), headers: { 'X-Pad': 'p'.repeat(200) } }, { body: Buffer.from('b') }], {
+        boundary: 'b',
+      }),
+    );
     expect(parts.map((p) => p.body.toString())).toEqual(['b']);
     expect(errors.map((e) => e.code)).toEqual(['headers-too-large']);
   });
@@ -138,7 +155,12 @@ describe('MultipartParser', () => {
   });
 
   it.each([
-    ['an open delimiter restarts the part', '--b\r\nX-A: 1\r\n--b\r\nContent-Length: 2\r\n\r\nok\r\n--b\r\n', ['ok'], false],
+    [
+      'an open delimiter restarts the part',
+      '--b\r\nX-A: 1\r\n--b\r\nContent-Length: 2\r\n\r\nok\r\n--b\r\n',
+      ['ok'],
+      false,
+    ],
     ['a close delimiter ends the body', '--b\r\nX-A: 1\r\n--b--\r\n--b\r\nContent-Length: 2\r\n\r\nno\r\n', [], true],
   ])('follows a delimiter met among the headers: %s', (_name, text, bodies, closed) => {
     const { parser, parts, errors } = collect({ boundary: 'b' });
@@ -181,13 +203,16 @@ describe('MultipartParser on hostile input', () => {
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('never throws and recovers the parts after random garbage (seed %i)', (seed) => {
     const rand = rng(seed);
-    const noise = (n: number) => Buffer.from(Array.from({ length: n }, () => [0x0a, 0x0d, 0x2d, 0x62, Math.floor(rand() * 256)][Math.floor(rand() * 5)]!));
+    const noise = (n: number) =>
+      Buffer.from(
+        Array.from({ length: n }, () => [0x0a, 0x0d, 0x2d, 0x62, Math.floor(rand() * 256)][Math.floor(rand() * 5)]!),
+      );
     const good = serialise([{ body: Buffer.from('good-1') }, { body: Buffer.from('good-2') }], { boundary: 'b' });
     // A close delimiter in the noise would legitimately end the body (RFC 2046: the epilogue is ignored).
     const garbage = Buffer.from(noise(3000).toString('latin1').replaceAll('b--', 'b-x'), 'latin1');
     const data = Buffer.concat([garbage, good]);
     const { parser, parts } = collect({ boundary: 'b', maxPartBytes: 256, maxHeaderBytes: 128 });
-    for (let i = 0; i < data.length; ) {
+    for (let i = 0; i < data.length;) {
       const n = 1 + Math.floor(rand() * 300);
       parser.push(data.subarray(i, i + n));
       i += n;

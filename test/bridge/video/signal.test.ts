@@ -16,7 +16,10 @@ describe('SignalTracker', () => {
     const updates = [];
     for (let ms = 0; ms <= 3_000; ms += 40) updates.push([ms, t.frame(ms, 320, 240)?.fps]);
     // 25 fps steady: the first frame (fps unknown), then one update once a second had passed.
-    expect(updates.filter(([, fps]) => fps !== undefined)).toEqual([[0, 0], [1_000, 25]]);
+    expect(updates.filter(([, fps]) => fps !== undefined)).toEqual([
+      [0, 0],
+      [1_000, 25],
+    ]);
   });
 
   it.each([
@@ -38,7 +41,13 @@ describe('SignalTracker', () => {
 
   it('reports a loss once per outage and present again on the next frame', () => {
     const t = new SignalTracker();
-    expect(t.lost('connect-failed: refused')).toEqual({ present: false, width: 0, height: 0, fps: 0, reason: 'connect-failed: refused' });
+    expect(t.lost('connect-failed: refused')).toEqual({
+      present: false,
+      width: 0,
+      height: 0,
+      fps: 0,
+      reason: 'connect-failed: refused',
+    });
     expect(t.lost('connect-failed: refused')).toBeUndefined();
     expect(t.frame(0, 8, 8)?.present).toBe(true);
     expect(t.lost('no-frames: none for 2000 ms')?.present).toBe(false);
@@ -58,7 +67,12 @@ describe('RateLog', () => {
   it('passes a burst per key per window, then says how many lines it suppressed', () => {
     let now = 0;
     const lines: string[] = [];
-    const log = new RateLog((l) => lines.push(l), 1_000, 2, () => now);
+    const log = new RateLog(
+      (l) => lines.push(l),
+      1_000,
+      2,
+      () => now,
+    );
     for (let i = 0; i < 5; i++) log.line('a', `a${i}`);
     log.line('b', 'b0');
     now = 1_000;

@@ -19,7 +19,9 @@ describe('command video source', () => {
     expect(fps).toBeLessThan(13);
     expect(r.frames.length).toBeGreaterThanOrEqual(10);
     expect(r.frames.map((f) => f.seq)).toEqual(r.frames.map((_f, i) => i + 1));
-    expect(r.frames.every((f) => f.width === 320 && f.height === 240 && f.jpeg[0] === 0xff && f.jpeg[1] === 0xd8)).toBe(true);
+    expect(r.frames.every((f) => f.width === 320 && f.height === 240 && f.jpeg[0] === 0xff && f.jpeg[1] === 0xd8)).toBe(
+      true,
+    );
     // ffmpeg sends no X-Timestamp: the source time is the receive time.
     expect(r.frames.every((f) => f.timestamp === f.receivedAt)).toBe(true);
     expect(source.stats()).toMatchObject({ badParts: 0, reconnects: 0, connected: true });
@@ -29,7 +31,10 @@ describe('command video source', () => {
     const r = recorder();
     const argv = ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-frames:v', '3', '-f', 'mpjpeg', '-');
     source = startVideoSource({ kind: 'command', argv }, r.handlers, fast);
-    await waitFor('two restarts and frames from the third run', () => source!.stats().reconnects >= 2 && r.frames.length >= 7);
+    await waitFor(
+      'two restarts and frames from the third run',
+      () => source!.stats().reconnects >= 2 && r.frames.length >= 7,
+    );
     expect(r.frames.map((f) => f.seq).slice(0, 7)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const lost = r.signals.filter((s) => !s.present);
     expect(lost.length).toBeGreaterThanOrEqual(2);

@@ -30,7 +30,9 @@ function startStream(res: http.ServerResponse): void {
   res.write(`--${B}\r\n`);
 }
 function writePart(res: http.ServerResponse, body: Buffer, headers: Record<string, string | number> = {}): void {
-  const head = Object.entries({ 'Content-Type': 'image/jpeg', 'Content-Length': body.length, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const head = Object.entries({ 'Content-Type': 'image/jpeg', 'Content-Length': body.length, ...headers }).map(
+    ([k, v]) => `${k}: ${v}\r\n`,
+  );
   res.write(Buffer.concat([Buffer.from(head.join('') + '\r\n'), body, Buffer.from(`\r\n--${B}\r\n`)]));
 }
 
@@ -40,24 +42,33 @@ afterEach(() => source?.stop());
 
 describe('HTTP video source', () => {
   it('carries frames, X-Timestamp and sizes, reports the loss once, and resumes when the server returns', async () => {
-    const behave = { fn: ((res) => {
-      startStream(res);
-      writePart(res, big, { 'X-Timestamp': '1700000000.123456' });
-      writePart(res, Buffer.from('not a jpeg'), { 'X-Timestamp': '1700000000.150000' });
-      writePart(res, big, { 'X-Timestamp': '1700000000.223456' });
-      writePart(res, small, { 'X-Timestamp': '1700000000.323456' });
-    }) as Behaviour };
+    const behave = {
+      fn: ((res) => {
+        startStream(res);
+        writePart(res, big, { 'X-Timestamp': '1700000000.123456' });
+        writePart(res, Buffer.from('not a jpeg'), { 'X-Timestamp': '1700000000.150000' });
+        writePart(res, big, { 'X-Timestamp': '1700000000.223456' });
+        writePart(res, small, { 'X-Timestamp': '1700000000.323456' });
+      }) as Behaviour,
+    };
     let srv = await serve(behave);
     const r = recorder();
     source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, fast);
 
     await waitFor('three frames', () => r.frames.length >= 3);
-    expect(r.frames.map((f) => [f.seq, f.width, f.height])).toEqual([[1, 320, 240], [2, 320, 240], [3, 160, 120]]);
+    expect(r.frames.map((f) => [f.seq, f.width, f.height])).toEqual([
+      [1, 320, 240],
+      [2, 320, 240],
+      [3, 160, 120],
+    ]);
     expect(r.frames[0]!.timestamp).toBeCloseTo(1_700_000_000_123.456, 2);
     expect(r.frames[2]!.timestamp).toBeCloseTo(1_700_000_000_323.456, 2);
     expect(r.frames[0]!.jpeg.equals(big)).toBe(true);
     expect(Math.abs(r.frames[0]!.receivedAt - Date.now())).toBeLessThan(1_000);
-    expect(r.signals).toEqual([{ present: true, width: 320, height: 240, fps: 0 }, expect.objectContaining({ present: true, width: 160, height: 120 })]);
+    expect(r.signals).toEqual([
+      { present: true, width: 320, height: 240, fps: 0 },
+      expect.objectContaining({ present: true, width: 160, height: 120 }),
+    ]);
     expect(source.stats()).toMatchObject({ frames: 3, badParts: 1, reconnects: 0, connected: true });
 
     await srv.close();
@@ -83,26 +94,53 @@ describe('HTTP video source', () => {
 
   it.each([
     ['a 404', 'http-status', ((res) => res.writeHead(404).end('no')) as Behaviour],
-    ['an HTML page', 'not-multipart', ((res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>')) as Behaviour],
+    [
+      'an HTML page',
+      'not-multipart',
+      ((res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>')) as Behaviour,
+    ],
     ['a stream that never sends a frame', 'no-frames', ((res) => startStream(res)) as Behaviour],
-    ['a stream of parts that are not JPEGs', 'no-frames', ((res) => (startStream(res), writePart(res, Buffer.from('hello')))) as Behaviour],
+    [
+      'a stream of parts that are not JPEGs',
+      'no-frames',
+      ((res) => (startStream(res), writePart(res, Buffer.from('hello')))) as Behaviour,
+    ],
   ])('treats %s as no signal (%s) and keeps retrying', async (_name, code, fn) => {
     const srv = await serve({ fn });
     const r = recorder();
-    source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, { ...fast, noSignalAfterMs: 300 });
+    source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, {
+      ...fast,
+      noSignalAfterMs: 300,
+    });
     await waitFor('two reconnects', () => source!.stats().reconnects >= 2);
-    expect(r.signals).toEqual([{ present: false, width: 0, height: 0, fps: 0, reason: expect.stringMatching(new RegExp(`^${code}: `)) }]);
+    expect(r.signals).toEqual([
+      { present: false, width: 0, height: 0, fps: 0, reason: expect.stringMatching(new RegExp(`^${code}: `)) },
+    ]);
     expect(r.frames).toEqual([]);
     source.stop();
     await srv.close();
   });
 
   it('starts over when the server sends the close delimiter but keeps the connection open', async () => {
-    const srv = await serve({ fn: (res) => (startStream(res), res.write(Buffer.concat([Buffer.from(`Content-Length: ${small.length}\r\n\r\n`), small, Buffer.from(`\r\n--${B}--\r\n`)]))) });
+    const srv = await serve({
+      fn: (res) => (
+        startStream(res),
+        res.write(
+          Buffer.concat([
+            Buffer.from(`Content-Length: ${small.length}\r\n\r\n`),
+            small,
+            Buffer.from(`\r\n--${B}--\r\n`),
+          ]),
+        )
+      ),
+    });
     const r = recorder();
     source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, fast);
     await waitFor('a reconnect', () => source!.stats().reconnects >= 1);
-    expect(r.signals.slice(0, 2).map((s) => s.reason ?? s.present)).toEqual([true, 'stream-ended: the source sent the close delimiter']);
+    expect(r.signals.slice(0, 2).map((s) => s.reason ?? s.present)).toEqual([
+      true,
+      'stream-ended: the source sent the close delimiter',
+    ]);
     source.stop();
     await srv.close();
   });
@@ -120,10 +158,12 @@ describe('HTTP video source', () => {
 
   it('calls no handler after stop(), even mid-stream', async () => {
     let timer: NodeJS.Timeout | undefined;
-    const srv = await serve({ fn: (res) => {
-      startStream(res);
-      timer = setInterval(() => writePart(res, small), 5);
-    } });
+    const srv = await serve({
+      fn: (res) => {
+        startStream(res);
+        timer = setInterval(() => writePart(res, small), 5);
+      },
+    });
     const r = recorder();
     source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, fast);
     await waitFor('frames', () => r.frames.length >= 5);
@@ -139,7 +179,15 @@ describe('HTTP video source', () => {
   it('keeps streaming when a handler throws', async () => {
     const srv = await serve({ fn: (res) => (startStream(res), writePart(res, small), writePart(res, small)) });
     const r = recorder();
-    const handlers = { ...r.handlers, onFrame: (f: (typeof r.frames)[number]) => (r.frames.push(f), (() => { throw new Error('viewer bug'); })()) };
+    const handlers = {
+      ...r.handlers,
+      onFrame: (f: (typeof r.frames)[number]) => (
+        r.frames.push(f),
+        (() => {
+          throw new Error('viewer bug');
+        })()
+      ),
+    };
     source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, handlers, fast);
     await waitFor('two frames', () => r.frames.length >= 2);
     expect(r.logs.some((l) => l.includes('handler-threw') && l.includes('viewer bug'))).toBe(true);
@@ -165,4 +213,3 @@ describe('HTTP video source', () => {
     await server.close();
   });
 });
-

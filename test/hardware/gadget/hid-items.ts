@@ -58,11 +58,25 @@ export function parseDescriptor(desc: Uint8Array): ParsedDescriptor {
       // Main items
       if (tag === 0x8 || tag === 0x9 || tag === 0xb) {
         const kind = tag === 0x8 ? 'input' : tag === 0x9 ? 'output' : 'feature';
-        const usages = local.usages.length > 0 ? local.usages : local.min !== undefined && local.max !== undefined && local.max - local.min < 16 ? range(local.min, local.max) : [];
+        const usages =
+          local.usages.length > 0
+            ? local.usages
+            : local.min !== undefined && local.max !== undefined && local.max - local.min < 16
+              ? range(local.min, local.max)
+              : [];
         fields.push({
-          kind, offset: bits[kind], size: g.size, count: g.count, flags: unsigned(data), usagePage: g.usagePage, usages,
-          ...(local.min !== undefined && { usageMin: local.min }), ...(local.max !== undefined && { usageMax: local.max }),
-          logicalMin: g.logicalMin, logicalMax: g.logicalMax, collections: [...stack],
+          kind,
+          offset: bits[kind],
+          size: g.size,
+          count: g.count,
+          flags: unsigned(data),
+          usagePage: g.usagePage,
+          usages,
+          ...(local.min !== undefined && { usageMin: local.min }),
+          ...(local.max !== undefined && { usageMax: local.max }),
+          logicalMin: g.logicalMin,
+          logicalMax: g.logicalMax,
+          collections: [...stack],
         });
         bits[kind] += g.size * g.count;
       } else if (tag === 0xa) {

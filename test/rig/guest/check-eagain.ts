@@ -35,7 +35,8 @@ export async function checkEagain(ctx: RigContext) {
   ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [] }));
   const keyboardMs = await waitFor(
     () => ctx.readers.keyboard.of(EV_KEY, [KEY_A]).filter((e) => e.value !== 2).length >= 2,
-    3000, 'keyboard input while mouse reports wait',
+    3000,
+    'keyboard input while mouse reports wait',
   );
   const kbdTotalMs = Math.round(performance.now() - kbdStart);
   const stillPending = written() < MOVES.length;

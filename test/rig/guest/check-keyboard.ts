@@ -36,7 +36,10 @@ export async function checkKeyboard(ctx: RigContext) {
     if (code === 0) skipped.push(u);
     else usages.push({ usage: u, code });
   }
-  const modifiers: Expected[] = Array.from({ length: 8 }, (_, bit) => ({ usage: 0xe0 + bit, code: HID_TO_EVDEV[0xe0 + bit]! }));
+  const modifiers: Expected[] = Array.from({ length: 8 }, (_, bit) => ({
+    usage: 0xe0 + bit,
+    code: HID_TO_EVDEV[0xe0 + bit]!,
+  }));
   const start = performance.now();
   for (const e of usages) {
     ctx.relay.report(CLIENT, 'keyboard', keyReport(0, e.usage));
@@ -84,7 +87,9 @@ function match(expected: readonly Expected[], events: readonly InputEvent[], pos
       ok++;
       pos.i += 2;
     } else {
-      bad.push(`usage 0x${e.usage.toString(16)}: want key ${e.code} 1/0, got ${press ? `${press.code}=${press.value}` : 'nothing'}`);
+      bad.push(
+        `usage 0x${e.usage.toString(16)}: want key ${e.code} 1/0, got ${press ? `${press.code}=${press.value}` : 'nothing'}`,
+      );
       if (press && press.code !== e.code) continue;
       pos.i += press ? 2 : 0;
     }

@@ -24,7 +24,10 @@ export async function checkLeds(ctx: RigContext) {
   const results: { leds: number; ms: number }[] = [];
   for (const leds of PATTERNS) {
     const events = [0, 1, 2, 3, 4].map((code) => ({ type: EV_LED, code, value: (leds >> code) & 1 }));
-    writeEvents(ctx.inputs.find((i) => i.role === 'keyboard')!.event, [...events, { type: EV_SYN, code: SYN_REPORT, value: 0 }]);
+    writeEvents(ctx.inputs.find((i) => i.role === 'keyboard')!.event, [
+      ...events,
+      { type: EV_SYN, code: SYN_REPORT, value: 0 },
+    ]);
     const ms = await waitFor(() => ctx.relay.currentLeds() === leds, 5000, `LEDs 0x${leds.toString(16)} at the relay`);
     results.push({ leds, ms });
   }

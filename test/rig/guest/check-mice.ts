@@ -1,6 +1,18 @@
 import { mouseAbsReport, mouseRelReport, type MouseAbsState, type MouseRelState } from '../../../protocol/reports.ts';
 import { CLIENT, type RigContext } from './context.ts';
-import { ABS_X, ABS_Y, BTN_MOUSE, EV_ABS, EV_KEY, EV_REL, EvdevReader, REL_HWHEEL, REL_WHEEL, REL_X, REL_Y } from './evdev.ts';
+import {
+  ABS_X,
+  ABS_Y,
+  BTN_MOUSE,
+  EV_ABS,
+  EV_KEY,
+  EV_REL,
+  EvdevReader,
+  REL_HWHEEL,
+  REL_WHEEL,
+  REL_X,
+  REL_Y,
+} from './evdev.ts';
 import { inputOf } from './inputs.ts';
 import { until } from './util.ts';
 
@@ -11,8 +23,22 @@ const REL0: MouseRelState = { buttons: 0, dx: 0, dy: 0, wheel: 0 };
 
 /** Each step: a report, and the evdev events it must produce (in any order within the step). */
 const ABS_STEPS: [Partial<MouseAbsState>, Ev[]][] = [
-  [{ buttons: 0x01, x: 16384, y: 8192 }, [[EV_ABS, ABS_X, 16384], [EV_ABS, ABS_Y, 8192], [EV_KEY, BTN_MOUSE, 1]]],
-  [{ x: 32767, y: 0 }, [[EV_ABS, ABS_X, 32767], [EV_ABS, ABS_Y, 0], [EV_KEY, BTN_MOUSE, 0]]],
+  [
+    { buttons: 0x01, x: 16384, y: 8192 },
+    [
+      [EV_ABS, ABS_X, 16384],
+      [EV_ABS, ABS_Y, 8192],
+      [EV_KEY, BTN_MOUSE, 1],
+    ],
+  ],
+  [
+    { x: 32767, y: 0 },
+    [
+      [EV_ABS, ABS_X, 32767],
+      [EV_ABS, ABS_Y, 0],
+      [EV_KEY, BTN_MOUSE, 0],
+    ],
+  ],
   [{ wheel: 1 }, [[EV_REL, REL_WHEEL, 1]]],
   [{ wheel: -3 }, [[EV_REL, REL_WHEEL, -3]]],
   [{ pan: 2 }, [[EV_REL, REL_HWHEEL, 2]]],
@@ -21,8 +47,20 @@ const ABS_STEPS: [Partial<MouseAbsState>, Ev[]][] = [
 ];
 
 const REL_STEPS: [Partial<MouseRelState>, Ev[]][] = [
-  [{ dx: 10, dy: -5 }, [[EV_REL, REL_X, 10], [EV_REL, REL_Y, -5]]],
-  [{ dx: -127, dy: 127 }, [[EV_REL, REL_X, -127], [EV_REL, REL_Y, 127]]],
+  [
+    { dx: 10, dy: -5 },
+    [
+      [EV_REL, REL_X, 10],
+      [EV_REL, REL_Y, -5],
+    ],
+  ],
+  [
+    { dx: -127, dy: 127 },
+    [
+      [EV_REL, REL_X, -127],
+      [EV_REL, REL_Y, 127],
+    ],
+  ],
   [{ wheel: 2 }, [[EV_REL, REL_WHEEL, 2]]],
   ...buttonSteps<MouseRelState>(),
 ];
@@ -42,7 +80,9 @@ async function play<T>(reader: EvdevReader, steps: [Partial<T>, Ev[]][], send: (
     send(state);
     const has = ([t, c, v]: Ev) => reader.events.some((e) => e.type === t && e.code === c && e.value === v);
     if ((await until(() => want.every(has), 3000)) === null) {
-      failed.push(`${JSON.stringify(state)}: want ${JSON.stringify(want)}, got ${JSON.stringify(reader.events.filter((e) => e.type !== 0))}`);
+      failed.push(
+        `${JSON.stringify(state)}: want ${JSON.stringify(want)}, got ${JSON.stringify(reader.events.filter((e) => e.type !== 0))}`,
+      );
     }
   }
   return { steps: steps.length, ok: steps.length - failed.length, failed };
@@ -56,7 +96,11 @@ async function play<T>(reader: EvdevReader, steps: [Partial<T>, Ev[]][], send: (
 export async function checkMice(ctx: RigContext) {
   ctx.readers.mouse ??= new EvdevReader(inputOf(ctx.inputs, 'mouse').event);
   ctx.readers.mouseRel ??= new EvdevReader(inputOf(ctx.inputs, 'mouse-rel').event);
-  const abs = await play<MouseAbsState>(ctx.readers.mouse, ABS_STEPS, (s) => ctx.relay.report(CLIENT, 'mouse', mouseAbsReport({ ...ABS0, ...s })));
-  const rel = await play<MouseRelState>(ctx.readers.mouseRel, REL_STEPS, (s) => ctx.relay.report(CLIENT, 'mouse-rel', mouseRelReport({ ...REL0, ...s })));
+  const abs = await play<MouseAbsState>(ctx.readers.mouse, ABS_STEPS, (s) =>
+    ctx.relay.report(CLIENT, 'mouse', mouseAbsReport({ ...ABS0, ...s })),
+  );
+  const rel = await play<MouseRelState>(ctx.readers.mouseRel, REL_STEPS, (s) =>
+    ctx.relay.report(CLIENT, 'mouse-rel', mouseRelReport({ ...REL0, ...s })),
+  );
   return { abs, rel };
 }

@@ -30,18 +30,27 @@ export async function checkReplug(ctx: RigContext) {
   ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x06] }));
   ctx.relay.report(CLIENT, 'mouse', mouseAbsReport({ buttons: 0, x: 1, y: 1, wheel: 0, pan: 0 }));
   ctx.relay.report(CLIENT, 'mouse-rel', mouseRelReport({ buttons: 0, dx: 1, dy: 0, wheel: 0 }));
-  const offlineMs = await waitFor(() => { const s = ctx.relay.status(); return !s.keyboard && !s.mouse && !s.mouseRel; }, 3000, 'all writers offline');
+  const offlineMs = await waitFor(
+    () => {
+      const s = ctx.relay.status();
+      return !s.keyboard && !s.mouse && !s.mouseRel;
+    },
+    3000,
+    'all writers offline',
+  );
   const refused = ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x07] }));
   await sleep(1100); // let the relay's UDC watcher (1 s) see the state
   const hostUnplugged = ctx.relay.status().host;
   const udcState = fs.readFileSync(`/sys/class/udc/${ctx.udc}/state`, 'utf8').trim();
-  const offlineCodes = Object.entries(ctx.counters.snapshot()).filter(([k]) => /\.offline\./.test(k)).map(([k, v]) => `${k}=${v}`);
+  const offlineCodes = Object.entries(ctx.counters.snapshot())
+    .filter(([k]) => /\.offline\./.test(k))
+    .map(([k, v]) => `${k}=${v}`);
 
   const plugAt = performance.now();
   fs.writeFileSync(UDC_FILE, ctx.udc);
   const inputs = await waitForInputs(WEBKVM_GADGET, 20_000, oldInputs);
   const enumeratedMs = Math.round(performance.now() - plugAt);
-  const reopenedMs = await waitFor(() => allOnline(ctx), 10_000, 'writers online again') + enumeratedMs;
+  const reopenedMs = (await waitFor(() => allOnline(ctx), 10_000, 'writers online again')) + enumeratedMs;
   ctx.inputs = inputs;
   for (const r of [ctx.readers.keyboard, ctx.readers.mouse, ctx.readers.mouseRel]) r?.close();
   ctx.readers = { keyboard: new EvdevReader(inputOf(inputs, 'keyboard').event) };
@@ -65,14 +74,26 @@ export async function checkReplug(ctx: RigContext) {
     statusesSeen: ctx.statuses.length,
     refusedWhileOffline: refused ?? null,
     /** The relay's UDC watcher; under dummy_hcd the UDC `state` file does not follow an unbind. */
-    host: { before: hostBefore, unplugged: hostUnplugged, after: ctx.relay.status().host, udcStateUnplugged: udcState, udcStateReplugged: fs.readFileSync(`/sys/class/udc/${ctx.udc}/state`, 'utf8').trim() },
+    host: {
+      before: hostBefore,
+      unplugged: hostUnplugged,
+      after: ctx.relay.status().host,
+      udcStateUnplugged: udcState,
+      udcStateReplugged: fs.readFileSync(`/sys/class/udc/${ctx.udc}/state`, 'utf8').trim(),
+    },
     unplugToPlugMs: Math.round(plugAt - unplugAt),
     enumeratedMs,
     reopenedMs,
     typedAttempts: attempts,
     typedMs,
-    typed: kbd.of(EV_KEY, [KEY_B]).filter((e) => e.value !== 2).map((e) => e.value),
+    typed: kbd
+      .of(EV_KEY, [KEY_B])
+      .filter((e) => e.value !== 2)
+      .map((e) => e.value),
     /** Key events other than B on the new keyboard: input made while offline, replayed. */
-    stale: kbd.of(EV_KEY).filter((e) => e.code !== KEY_B).map((e) => `${e.code}=${e.value}`),
+    stale: kbd
+      .of(EV_KEY)
+      .filter((e) => e.code !== KEY_B)
+      .map((e) => `${e.code}=${e.value}`),
   };
 }

@@ -19,14 +19,23 @@ export async function checkSetupUp(bundle: string) {
   fs.mkdirSync(`${GADGET}/configs/c.1`, { recursive: true });
   fs.symlinkSync(`${GADGET}/functions/hid.usb0`, `${GADGET}/configs/c.1/hid.usb0`);
   const first = runGadget(bundle, 'up');
-  if (first.status !== 0 || !/recreated/.test(first.out)) throw new RigCheckError('setup', `up on a half-made gadget: ${first.status} ${first.out}`);
+  if (first.status !== 0 || !/recreated/.test(first.out))
+    throw new RigCheckError('setup', `up on a half-made gadget: ${first.status} ${first.out}`);
   const inputs = await waitForInputs(WEBKVM_GADGET, 30_000);
   emit('configured');
   const second = runGadget(bundle, 'up');
   // A rebuild would unplug the device; the host notices within ~0.6 s (hardware-facts §4).
   await sleep(1500);
   const after = await waitForInputs(WEBKVM_GADGET, 30_000);
-  const reenumerated = after.map((i) => i.input).sort().join() !== inputs.map((i) => i.input).sort().join();
+  const reenumerated =
+    after
+      .map((i) => i.input)
+      .sort()
+      .join() !==
+    inputs
+      .map((i) => i.input)
+      .sort()
+      .join();
   const udc = fs.readFileSync(`${GADGET}/UDC`, 'utf8').trim();
   return {
     halfMade: { status: first.status, out: first.out, ms: first.ms },
@@ -43,23 +52,48 @@ function usbView() {
   const root = '/sys/bus/usb/devices';
   const dev = fs.readdirSync(root).find((d) => {
     const read = (f: string) => fs.readFileSync(join(root, d, f), 'utf8').trim();
-    return fs.existsSync(join(root, d, 'idProduct')) && read('idProduct') === hex4(WEBKVM_GADGET.idProduct).slice(2) && read('idVendor') === hex4(WEBKVM_GADGET.idVendor).slice(2);
+    return (
+      fs.existsSync(join(root, d, 'idProduct')) &&
+      read('idProduct') === hex4(WEBKVM_GADGET.idProduct).slice(2) &&
+      read('idVendor') === hex4(WEBKVM_GADGET.idVendor).slice(2)
+    );
   });
   if (!dev) throw new RigCheckError('setup', 'the host has no USB device with our vendor:product');
   const attr = (path: string) => fs.readFileSync(join(root, path), 'utf8').trim();
   const device = Object.fromEntries(
-    ['idVendor', 'idProduct', 'bcdDevice', 'version', 'manufacturer', 'product', 'serial', 'bMaxPower', 'configuration', 'bNumInterfaces'].map((f) => [f, attr(`${dev}/${f}`)]),
+    [
+      'idVendor',
+      'idProduct',
+      'bcdDevice',
+      'version',
+      'manufacturer',
+      'product',
+      'serial',
+      'bMaxPower',
+      'configuration',
+      'bNumInterfaces',
+    ].map((f) => [f, attr(`${dev}/${f}`)]),
   );
   const interfaces = WEBKVM_GADGET.functions.map((_, n) => {
     const i = `${dev}/${dev}:1.${n}`;
-    return { iface: n, class: attr(`${i}/bInterfaceClass`), subclass: attr(`${i}/bInterfaceSubClass`), protocol: attr(`${i}/bInterfaceProtocol`), endpoints: attr(`${i}/bNumEndpoints`) };
+    return {
+      iface: n,
+      class: attr(`${i}/bInterfaceClass`),
+      subclass: attr(`${i}/bInterfaceSubClass`),
+      protocol: attr(`${i}/bInterfaceProtocol`),
+      endpoints: attr(`${i}/bNumEndpoints`),
+    };
   });
   return { device, interfaces };
 }
 
 /** /dev/hidgN of each function, found by the `dev` (major:minor) attribute configfs shows. */
 export function hidgPaths(): HidPaths {
-  const byDev = new Map(fs.readdirSync('/sys/class/hidg').map((n) => [fs.readFileSync(`/sys/class/hidg/${n}/dev`, 'utf8').trim(), `/dev/${n}`]));
+  const byDev = new Map(
+    fs
+      .readdirSync('/sys/class/hidg')
+      .map((n) => [fs.readFileSync(`/sys/class/hidg/${n}/dev`, 'utf8').trim(), `/dev/${n}`]),
+  );
   const pathOf = (role: string) => {
     const f = WEBKVM_GADGET.functions.find((fn) => fn.role === role)!;
     const dev = fs.readFileSync(`${GADGET}/functions/hid.${f.instance}/dev`, 'utf8').trim();
@@ -76,8 +110,15 @@ export async function checkSetupDown(bundle: string, before: readonly GadgetInpu
   const gone = !fs.existsSync(GADGET);
   const nodes = fs.readdirSync('/dev').filter((n) => n.startsWith('hidg'));
   const start = performance.now();
-  while (fs.readFileSync('/proc/bus/input/devices', 'utf8').includes(`Uniq=${WEBKVM_GADGET.serialnumber}`) && performance.now() - start < 5000) await sleep(20);
-  const inputsLeft = fs.readFileSync('/proc/bus/input/devices', 'utf8').split('\n').filter((l) => l.includes(`Uniq=${WEBKVM_GADGET.serialnumber}`)).length;
+  while (
+    fs.readFileSync('/proc/bus/input/devices', 'utf8').includes(`Uniq=${WEBKVM_GADGET.serialnumber}`) &&
+    performance.now() - start < 5000
+  )
+    await sleep(20);
+  const inputsLeft = fs
+    .readFileSync('/proc/bus/input/devices', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(`Uniq=${WEBKVM_GADGET.serialnumber}`)).length;
   const second = runGadget(bundle, 'down');
   return { first, second, gone, hidgNodesLeft: nodes, inputsBefore: before.length, inputsLeft };
 }

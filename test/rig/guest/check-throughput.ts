@@ -20,8 +20,14 @@ export async function checkThroughput(ctx: RigContext) {
   const counters = new Counters();
   let online = false;
   const writer = new HidDeviceWriter({
-    name: 'keyboard', path: ctx.paths.keyboard, policy: 'ordered', counters,
-    onOnline: (o) => { online = o; }, log: (l) => ctx.log.push(`throughput: ${l}`),
+    name: 'keyboard',
+    path: ctx.paths.keyboard,
+    policy: 'ordered',
+    counters,
+    onOnline: (o) => {
+      online = o;
+    },
+    log: (l) => ctx.log.push(`throughput: ${l}`),
   });
   const start = performance.now();
   const writes = Array.from({ length: REPORTS }, (_, i) => writer.write(report(i)));
@@ -29,7 +35,11 @@ export async function checkThroughput(ctx: RigContext) {
   const writerMs = performance.now() - start;
   writer.close();
 
-  const steps: BatchStep[] = Array.from({ length: REPORTS }, (_, i) => ({ device: 'keyboard', report: report(i), delayMs: 0 }));
+  const steps: BatchStep[] = Array.from({ length: REPORTS }, (_, i) => ({
+    device: 'keyboard',
+    report: report(i),
+    delayMs: 0,
+  }));
   const batchStart = performance.now();
   const end = await new Promise<BatchEnd>((resolve) => {
     const refused = ctx.relay.startBatch(CLIENT, { type: 'batch', id: 1, steps }, (m) => {
@@ -48,6 +58,11 @@ export async function checkThroughput(ctx: RigContext) {
       eagain: counters.get('hid.keyboard.eagain'),
       wasOnline: online,
     },
-    batch: { outcome: end.outcome, sent: end.sent, ms: Math.round(batchMs), perSecond: Math.round(end.sent / (batchMs / 1000)) },
+    batch: {
+      outcome: end.outcome,
+      sent: end.sent,
+      ms: Math.round(batchMs),
+      perSecond: Math.round(end.sent / (batchMs / 1000)),
+    },
   };
 }

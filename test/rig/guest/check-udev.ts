@@ -5,7 +5,11 @@ import type { HidPaths } from '../../../bridge/src/hid/relay.ts';
 import { GUEST_UDEVADM } from '../initramfs.ts';
 
 /** The names hardware/gadget/udev/99-webkvm-hid.rules promises, per role. */
-export const UDEV_NAMES = { keyboard: '/dev/webkvm-keyboard', mouse: '/dev/webkvm-mouse', mouseRel: '/dev/webkvm-mouse-rel' } as const;
+export const UDEV_NAMES = {
+  keyboard: '/dev/webkvm-keyboard',
+  mouse: '/dev/webkvm-mouse',
+  mouseRel: '/dev/webkvm-mouse-rel',
+} as const;
 /** gid of group webkvm in the guest's /etc/group (initramfs.ts). */
 const WEBKVM_GID = 990;
 
@@ -21,7 +25,9 @@ export function checkUdev(byDev: HidPaths) {
   const roles = ['keyboard', 'mouse', 'mouseRel'] as const;
   const result = roles.map((role) => {
     const node = byDev[role];
-    const r = spawnSync(GUEST_UDEVADM, ['test', '--action=add', `/sys/class/hidg/${basename(node)}`], { encoding: 'utf8' });
+    const r = spawnSync(GUEST_UDEVADM, ['test', '--action=add', `/sys/class/hidg/${basename(node)}`], {
+      encoding: 'utf8',
+    });
     const link = UDEV_NAMES[role];
     const target = fs.existsSync(link) ? fs.realpathSync(link) : null;
     const st = fs.statSync(node);

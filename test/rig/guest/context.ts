@@ -28,12 +28,20 @@ export interface RigContext {
 export const CLIENT = 1;
 
 /** Resolves once the host has an input device for all three functions; returns them. */
-export async function waitForInputs(spec: GadgetSpec, timeoutMs: number, exclude: readonly string[] = []): Promise<GadgetInput[]> {
+export async function waitForInputs(
+  spec: GadgetSpec,
+  timeoutMs: number,
+  exclude: readonly string[] = [],
+): Promise<GadgetInput[]> {
   let inputs: GadgetInput[] = [];
-  await waitFor(() => {
-    inputs = findGadgetInputs(spec.idVendor, spec.idProduct).filter((i) => !exclude.includes(i.input));
-    return inputs.length === spec.functions.length;
-  }, timeoutMs, 'the host-side input devices of the gadget');
+  await waitFor(
+    () => {
+      inputs = findGadgetInputs(spec.idVendor, spec.idProduct).filter((i) => !exclude.includes(i.input));
+      return inputs.length === spec.functions.length;
+    },
+    timeoutMs,
+    'the host-side input devices of the gadget',
+  );
   return inputs;
 }
 
@@ -51,5 +59,17 @@ export function makeContext(gadgetBundle: string, udc: string, paths: HidPaths, 
     onStatus: (s) => statuses.push(s),
     onLeds: (l) => leds.push(l),
   });
-  return { gadgetBundle, spec: WEBKVM_GADGET, udc, paths, counters, relay, statuses, leds, log, inputs, readers: { keyboard } };
+  return {
+    gadgetBundle,
+    spec: WEBKVM_GADGET,
+    udc,
+    paths,
+    counters,
+    relay,
+    statuses,
+    leds,
+    log,
+    inputs,
+    readers: { keyboard },
+  };
 }

@@ -73,7 +73,11 @@ export class EvdevReader {
         return;
       }
       for (let off = 0; off + EVENT_BYTES <= n; off += EVENT_BYTES) {
-        const ev = { type: this.buf.readUInt16LE(off + 16), code: this.buf.readUInt16LE(off + 18), value: this.buf.readInt32LE(off + 20) };
+        const ev = {
+          type: this.buf.readUInt16LE(off + 16),
+          code: this.buf.readUInt16LE(off + 18),
+          value: this.buf.readInt32LE(off + 20),
+        };
         if (ev.type === EV_SYN && ev.code === SYN_DROPPED) this.dropped = true;
         this.events.push(ev);
       }

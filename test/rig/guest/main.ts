@@ -25,7 +25,15 @@ async function check<T>(name: string, run: () => Promise<T>): Promise<T | undefi
     return result;
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown; stack?: unknown };
-    emit('check', { name, ms: Math.round(performance.now() - start), error: { code: String(err.code ?? 'exception'), message: String(err.message ?? e), stack: String(err.stack ?? '') } });
+    emit('check', {
+      name,
+      ms: Math.round(performance.now() - start),
+      error: {
+        code: String(err.code ?? 'exception'),
+        message: String(err.message ?? e),
+        stack: String(err.stack ?? ''),
+      },
+    });
     return undefined;
   }
 }
@@ -40,7 +48,14 @@ async function main(): Promise<void> {
   const paths = udev && 'ok' in udev && udev.ok ? { ...setup.paths, ...UDEV_NAMES } : setup.paths;
   const ctx = makeContext(GUEST_GADGET, setup.udc, paths, setup.inputs);
   await check('relay-online', async () => {
-    const ms = await waitFor(() => { const s = ctx.relay.status(); return s.keyboard && s.mouse && s.mouseRel; }, 5000, 'relay online');
+    const ms = await waitFor(
+      () => {
+        const s = ctx.relay.status();
+        return s.keyboard && s.mouse && s.mouseRel;
+      },
+      5000,
+      'relay online',
+    );
     return { ms, status: ctx.relay.status(), paths };
   });
   await check('eagain', () => checkEagain(ctx));

@@ -13,7 +13,10 @@ export function uptime(): number {
 
 export class RigCheckError extends Error {
   override name = 'RigCheckError';
-  constructor(readonly code: 'timeout' | 'mismatch' | 'setup', message: string) {
+  constructor(
+    readonly code: 'timeout' | 'mismatch' | 'setup',
+    message: string,
+  ) {
     super(message);
   }
 }

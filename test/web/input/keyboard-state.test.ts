@@ -5,9 +5,16 @@ const bytes = (r: Uint8Array | null): number[] | null => (r ? [...r] : null);
 
 describe('makeKeyboardState', () => {
   it.each([
-    ['ControlLeft', 0x01], ['ShiftLeft', 0x02], ['AltLeft', 0x04], ['MetaLeft', 0x08],
-    ['ControlRight', 0x10], ['ShiftRight', 0x20], ['AltRight', 0x40], ['MetaRight', 0x80],
-    ['OSLeft', 0x08], ['OSRight', 0x80],
+    ['ControlLeft', 0x01],
+    ['ShiftLeft', 0x02],
+    ['AltLeft', 0x04],
+    ['MetaLeft', 0x08],
+    ['ControlRight', 0x10],
+    ['ShiftRight', 0x20],
+    ['AltRight', 0x40],
+    ['MetaRight', 0x80],
+    ['OSLeft', 0x08],
+    ['OSRight', 0x80],
   ])('%s alone sets modifier bit %i and no key slot', (code, bit) => {
     const kb = makeKeyboardState();
     expect(bytes(kb.down(code))).toEqual([bit, 0, 0, 0, 0, 0, 0, 0]);

@@ -35,40 +35,88 @@ describe('HID_USAGE_BY_CODE', () => {
 
 describe('spot checks against HUT 1.12 / Chromium / keycodemapdb', () => {
   it.each([
-    ['KeyA', 0x04], ['KeyZ', 0x1d], ['Digit1', 0x1e], ['Digit0', 0x27], ['Enter', 0x28],
-    ['Space', 0x2c], ['Backquote', 0x35], ['Minus', 0x2d], ['Equal', 0x2e],
-    ['BracketLeft', 0x2f], ['BracketRight', 0x30], ['Backslash', 0x31], ['Semicolon', 0x33],
-    ['Quote', 0x34], ['Comma', 0x36], ['Period', 0x37], ['Slash', 0x38], ['CapsLock', 0x39],
-    ['F1', 0x3a], ['F12', 0x45], ['PrintScreen', 0x46], ['ScrollLock', 0x47], ['Pause', 0x48],
-    ['Insert', 0x49], ['Delete', 0x4c], ['ArrowUp', 0x52], ['NumLock', 0x53],
-    ['NumpadEnter', 0x58], ['Numpad0', 0x62], ['NumpadDecimal', 0x63],
-    ['ContextMenu', 0x65], ['Power', 0x66], ['NumpadEqual', 0x67], ['Help', 0x75],
-    ['Open', 0x74], ['Select', 0x77], ['Again', 0x79], ['Undo', 0x7a], ['Cut', 0x7b],
-    ['Copy', 0x7c], ['Paste', 0x7d], ['Find', 0x7e], ['Props', 0xa3],
-    ['AudioVolumeMute', 0x7f], ['AudioVolumeUp', 0x80], ['AudioVolumeDown', 0x81],
-    ['NumpadComma', 0x85], ['NumpadParenLeft', 0xb6], ['NumpadParenRight', 0xb7],
+    ['KeyA', 0x04],
+    ['KeyZ', 0x1d],
+    ['Digit1', 0x1e],
+    ['Digit0', 0x27],
+    ['Enter', 0x28],
+    ['Space', 0x2c],
+    ['Backquote', 0x35],
+    ['Minus', 0x2d],
+    ['Equal', 0x2e],
+    ['BracketLeft', 0x2f],
+    ['BracketRight', 0x30],
+    ['Backslash', 0x31],
+    ['Semicolon', 0x33],
+    ['Quote', 0x34],
+    ['Comma', 0x36],
+    ['Period', 0x37],
+    ['Slash', 0x38],
+    ['CapsLock', 0x39],
+    ['F1', 0x3a],
+    ['F12', 0x45],
+    ['PrintScreen', 0x46],
+    ['ScrollLock', 0x47],
+    ['Pause', 0x48],
+    ['Insert', 0x49],
+    ['Delete', 0x4c],
+    ['ArrowUp', 0x52],
+    ['NumLock', 0x53],
+    ['NumpadEnter', 0x58],
+    ['Numpad0', 0x62],
+    ['NumpadDecimal', 0x63],
+    ['ContextMenu', 0x65],
+    ['Power', 0x66],
+    ['NumpadEqual', 0x67],
+    ['Help', 0x75],
+    ['Open', 0x74],
+    ['Select', 0x77],
+    ['Again', 0x79],
+    ['Undo', 0x7a],
+    ['Cut', 0x7b],
+    ['Copy', 0x7c],
+    ['Paste', 0x7d],
+    ['Find', 0x7e],
+    ['Props', 0xa3],
+    ['AudioVolumeMute', 0x7f],
+    ['AudioVolumeUp', 0x80],
+    ['AudioVolumeDown', 0x81],
+    ['NumpadComma', 0x85],
+    ['NumpadParenLeft', 0xb6],
+    ['NumpadParenRight', 0xb7],
   ])('%s → %i', (code, usage) => {
     expect(hidUsageForCode(code)).toBe(usage);
   });
 
   it.each([
-    ['IntlBackslash', 0x64], ['IntlRo', 0x87], ['KanaMode', 0x88], ['IntlYen', 0x89],
-    ['Convert', 0x8a], ['NonConvert', 0x8b], ['Lang1', 0x90], ['Lang2', 0x91],
-    ['Lang3', 0x92], ['Lang4', 0x93], ['Lang5', 0x94],
+    ['IntlBackslash', 0x64],
+    ['IntlRo', 0x87],
+    ['KanaMode', 0x88],
+    ['IntlYen', 0x89],
+    ['Convert', 0x8a],
+    ['NonConvert', 0x8b],
+    ['Lang1', 0x90],
+    ['Lang2', 0x91],
+    ['Lang3', 0x92],
+    ['Lang4', 0x93],
+    ['Lang5', 0x94],
   ])('international key %s → %i', (code, usage) => {
     expect(hidUsageForCode(code)).toBe(usage);
   });
 
-  it.each(Array.from({ length: 12 }, (_, i) => [`F${13 + i}`, 0x68 + i] as const))(
-    '%s → %i',
-    (code, usage) => {
-      expect(hidUsageForCode(code)).toBe(usage);
-    },
-  );
+  it.each(Array.from({ length: 12 }, (_, i) => [`F${13 + i}`, 0x68 + i] as const))('%s → %i', (code, usage) => {
+    expect(hidUsageForCode(code)).toBe(usage);
+  });
 
   it.each([
-    ['ControlLeft', 0xe0], ['ShiftLeft', 0xe1], ['AltLeft', 0xe2], ['MetaLeft', 0xe3],
-    ['ControlRight', 0xe4], ['ShiftRight', 0xe5], ['AltRight', 0xe6], ['MetaRight', 0xe7],
+    ['ControlLeft', 0xe0],
+    ['ShiftLeft', 0xe1],
+    ['AltLeft', 0xe2],
+    ['MetaLeft', 0xe3],
+    ['ControlRight', 0xe4],
+    ['ShiftRight', 0xe5],
+    ['AltRight', 0xe6],
+    ['MetaRight', 0xe7],
   ])('modifier %s → %i', (code, usage) => {
     expect(hidUsageForCode(code)).toBe(usage);
     expect(isModifierCode(code)).toBe(true);

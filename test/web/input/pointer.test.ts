@@ -18,8 +18,12 @@ describe('displayedVideoRect', () => {
     ['wide element: pillarbox', WIDE, VIDEO, { left: 180, top: 50, width: 1280, height: 720 }],
     ['tall element: letterbox', TALL, VIDEO, { left: 0, top: 70, width: 960, height: 540 }],
     ['exact fit', { left: 5, top: 5, width: 960, height: 540 }, VIDEO, { left: 5, top: 5, width: 960, height: 540 }],
-    ['4:3 video in a 16:9 element', { left: 0, top: 0, width: 1600, height: 900 }, { width: 1024, height: 768 },
-      { left: 200, top: 0, width: 1200, height: 900 }],
+    [
+      '4:3 video in a 16:9 element',
+      { left: 0, top: 0, width: 1600, height: 900 },
+      { width: 1024, height: 768 },
+      { left: 200, top: 0, width: 1200, height: 900 },
+    ],
     ['no video size yet: fill the element', WIDE, { width: 0, height: 0 }, WIDE],
   ])('%s', (_name, element, video, expected) => {
     expect(displayedVideoRect(element, video)).toEqual(expected);
@@ -52,7 +56,11 @@ describe('mapToAbsolute', () => {
   });
 
   it('never returns NaN for a zero-size element', () => {
-    expect(mapToAbsolute(10, 10, { left: 0, top: 0, width: 0, height: 0 }, VIDEO)).toEqual({ x: 0, y: 0, inside: false });
+    expect(mapToAbsolute(10, 10, { left: 0, top: 0, width: 0, height: 0 }, VIDEO)).toEqual({
+      x: 0,
+      y: 0,
+      inside: false,
+    });
   });
 });
 
@@ -69,7 +77,10 @@ describe('absoluteToClient', () => {
   });
 
   const samples: [string, typeof WIDE, number, number][] = [];
-  for (const [name, el] of [['wide', WIDE], ['tall', TALL]] as const) {
+  for (const [name, el] of [
+    ['wide', WIDE],
+    ['tall', TALL],
+  ] as const) {
     const r = displayedVideoRect(el, VIDEO);
     for (const fx of [0, 0.013, 0.25, 0.5, 0.777, 1]) {
       for (const fy of [0, 0.31, 0.999, 1]) samples.push([name, el, r.left + fx * r.width, r.top + fy * r.height]);
@@ -86,8 +97,16 @@ describe('absoluteToClient', () => {
 
 describe('buttonsFromMouseEvent', () => {
   it.each([
-    [0, 0x00], [1, 0x01], [2, 0x02], [4, 0x04], [8, 0x08], [16, 0x10],
-    [1 | 2, 0x03], [1 | 4 | 16, 0x15], [31, 0x1f], [32 | 1, 0x01],
+    [0, 0x00],
+    [1, 0x01],
+    [2, 0x02],
+    [4, 0x04],
+    [8, 0x08],
+    [16, 0x10],
+    [1 | 2, 0x03],
+    [1 | 4 | 16, 0x15],
+    [31, 0x1f],
+    [32 | 1, 0x01],
   ])('MouseEvent.buttons %i → HID %i', (dom, hid) => {
     expect(buttonsFromMouseEvent(dom)).toBe(hid);
   });

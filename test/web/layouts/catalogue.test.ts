@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, findLayout, layoutGroups, loadLayout, searchLayouts } from '../../../web/src/lib/layouts/catalogue.ts';
+import {
+  CATALOGUE,
+  findLayout,
+  layoutGroups,
+  loadLayout,
+  searchLayouts,
+} from '../../../web/src/lib/layouts/catalogue.ts';
 import { LayoutError } from '../../../web/src/lib/layouts/errors.ts';
 import { repertoire } from '../../../web/src/lib/layouts/keystrokes.ts';
 import { labelsFor } from '../../../web/src/lib/layouts/labels.ts';
@@ -7,16 +13,64 @@ import { layoutFromData } from '../../../web/src/lib/layouts/layout.ts';
 
 /** PiKVM's 36 qemu keymaps (kvmd contrib/keymaps) → the xkb layout we ship for each. */
 const PIKVM = {
-  ar: 'ara', bepo: 'fr(bepo)', cz: 'cz', da: 'dk', de: 'de(nodeadkeys)', 'de-ch': 'ch', 'en-gb': 'gb', 'en-us': 'us',
-  'en-us-altgr-intl': 'us(altgr-intl)', 'en-us-colemak': 'us(colemak)', es: 'es', et: 'ee', fi: 'fi', fo: 'fo', fr: 'fr',
-  'fr-be': 'be', 'fr-ca': 'ca', 'fr-ch': 'ch(fr)', hr: 'hr', hu: 'hu', is: 'is', it: 'it', ja: 'jp', lt: 'lt', lv: 'lv',
-  mk: 'mk', nl: 'nl', no: 'no', pl: 'pl', pt: 'pt', 'pt-br': 'br', ru: 'ru', sl: 'si', sv: 'se', th: 'th', tr: 'tr',
+  ar: 'ara',
+  bepo: 'fr(bepo)',
+  cz: 'cz',
+  da: 'dk',
+  de: 'de(nodeadkeys)',
+  'de-ch': 'ch',
+  'en-gb': 'gb',
+  'en-us': 'us',
+  'en-us-altgr-intl': 'us(altgr-intl)',
+  'en-us-colemak': 'us(colemak)',
+  es: 'es',
+  et: 'ee',
+  fi: 'fi',
+  fo: 'fo',
+  fr: 'fr',
+  'fr-be': 'be',
+  'fr-ca': 'ca',
+  'fr-ch': 'ch(fr)',
+  hr: 'hr',
+  hu: 'hu',
+  is: 'is',
+  it: 'it',
+  ja: 'jp',
+  lt: 'lt',
+  lv: 'lv',
+  mk: 'mk',
+  nl: 'nl',
+  no: 'no',
+  pl: 'pl',
+  pt: 'pt',
+  'pt-br': 'br',
+  ru: 'ru',
+  sl: 'si',
+  sv: 'se',
+  th: 'th',
+  tr: 'tr',
 } as const;
 /** JetKVM's locales (0.4.7 and later). */
 const JETKVM = {
-  'cs-CZ': 'cz', 'de-CH': 'ch', 'de-DE': 'de', 'en-UK': 'gb', 'en-US': 'us', 'es-ES': 'es', 'fr-BE': 'be', 'fr-CH': 'ch(fr)',
-  'fr-FR': 'fr', 'it-IT': 'it', 'nb-NO': 'no', 'sv-SE': 'se', 'da-DK': 'dk', 'hu-HU': 'hu', 'ja-JP': 'jp', 'pl-PL': 'pl',
-  'pt-PT': 'pt', 'ru-RU': 'ru', 'sl-SI': 'si',
+  'cs-CZ': 'cz',
+  'de-CH': 'ch',
+  'de-DE': 'de',
+  'en-UK': 'gb',
+  'en-US': 'us',
+  'es-ES': 'es',
+  'fr-BE': 'be',
+  'fr-CH': 'ch(fr)',
+  'fr-FR': 'fr',
+  'it-IT': 'it',
+  'nb-NO': 'no',
+  'sv-SE': 'se',
+  'da-DK': 'dk',
+  'hu-HU': 'hu',
+  'ja-JP': 'jp',
+  'pl-PL': 'pl',
+  'pt-PT': 'pt',
+  'ru-RU': 'ru',
+  'sl-SI': 'si',
 } as const;
 
 describe('catalogue', () => {
@@ -68,7 +122,9 @@ describe('catalogue', () => {
 
   it('rejects unknown layouts and corrupt tables with codes', async () => {
     await expect(loadLayout('xx')).rejects.toMatchObject({ name: 'LayoutError', code: 'unknown-layout' });
-    expect(() => layoutFromData({ name: 'x', description: '', level3: null, keys: { '0x04': { levels: ['a'] } }, dead: {} })).toThrow(LayoutError);
+    expect(() =>
+      layoutFromData({ name: 'x', description: '', level3: null, keys: { '0x04': { levels: ['a'] } }, dead: {} }),
+    ).toThrow(LayoutError);
     expect(() => layoutFromData(null)).toThrow(/not a layout table/);
   });
 });

@@ -110,7 +110,16 @@ describe('parseKeymap', () => {
 
   it('tokenizes key names, strings, words and punctuation with line numbers', () => {
     expect(tokenize('key <AE01> {\n [ 1, "x" ] };').map((t) => `${t.kind}:${t.text}:${t.line}`)).toEqual([
-      'word:key:1', 'keyname:AE01:1', 'punct:{:1', 'punct:[:2', 'word:1:2', 'punct:,:2', 'string:x:2', 'punct:]:2', 'punct:}:2', 'punct:;:2',
+      'word:key:1',
+      'keyname:AE01:1',
+      'punct:{:1',
+      'punct:[:2',
+      'word:1:2',
+      'punct:,:2',
+      'string:x:2',
+      'punct:]:2',
+      'punct:}:2',
+      'punct:;:2',
     ]);
   });
 });
@@ -128,7 +137,12 @@ describe('resolveKeys', () => {
     // FOUR_LEVEL_SEMIALPHABETIC: Caps Lock swaps levels 1/2; AltGr levels keep Lock unconsumed,
     // and Ω is already upper case, so those stay.
     [0x14, 'FOUR_LEVEL_SEMIALPHABETIC', ['q', 'Q', '@', 'Ω'], ['Q', 'q', '@', 'Ω']],
-    [0x34, 'FOUR_LEVEL_SEMIALPHABETIC', ['ä', 'Ä', 'dead_circumflex', 'dead_caron'], ['Ä', 'ä', 'dead_circumflex', 'dead_caron']],
+    [
+      0x34,
+      'FOUR_LEVEL_SEMIALPHABETIC',
+      ['ä', 'Ä', 'dead_circumflex', 'dead_caron'],
+      ['Ä', 'ä', 'dead_circumflex', 'dead_caron'],
+    ],
     // An entry naming an unbound virtual modifier is inactive (X server): Shift is level 2.
     [0x1f, 'UNBOUND_FIRST', ['2', '"', '2', '"'], ['2', '"', '2', '"']],
     // Two keysyms on one level type nothing here; TWO_LEVEL ignores AltGr.
@@ -157,7 +171,13 @@ describe('resolveKeys', () => {
   });
 
   it('types nothing for keysyms the X Compose table rewrites to two characters or holds back', () => {
-    const rewrites = { singles: new Map([[0x71, 'xy'], [0x51, 'Z']]), starters: new Set([0x40]) };
+    const rewrites = {
+      singles: new Map([
+        [0x71, 'xy'],
+        [0x51, 'Z'],
+      ]),
+      starters: new Set([0x40]),
+    };
     const r2 = resolveKeys(parseKeymap(keymap(SYMBOLS)), ks, rewrites);
     expect(r2.keys.get(0x14)?.levels).toEqual(['', 'Z', '', 'Ω']);
   });
@@ -192,10 +212,16 @@ describe('automaticType', () => {
   });
 
   it.each([
-    [0xdf, 'xkbcommon', null], [0xdf, 'x11', 'lower'], // ß
-    [0xff, 'xkbcommon', 'lower'], [0x1001e9e, 'xkbcommon', null], [0x1001e9e, 'x11', 'upper'], // ÿ, ẞ
-    [0x10010d0, 'xkbcommon', null], [0x10010d0, 'x11', 'lower'], // Georgian an
-    [0x6c1, 'x11', 'lower'], [0x6e1, 'x11', 'upper'], [0x31, 'x11', null], // Cyrillic_a, Cyrillic_A, 1
+    [0xdf, 'xkbcommon', null],
+    [0xdf, 'x11', 'lower'], // ß
+    [0xff, 'xkbcommon', 'lower'],
+    [0x1001e9e, 'xkbcommon', null],
+    [0x1001e9e, 'x11', 'upper'], // ÿ, ẞ
+    [0x10010d0, 'xkbcommon', null],
+    [0x10010d0, 'x11', 'lower'], // Georgian an
+    [0x6c1, 'x11', 'lower'],
+    [0x6e1, 'x11', 'upper'],
+    [0x31, 'x11', null], // Cyrillic_a, Cyrillic_A, 1
   ] as const)('keysym 0x%s in %s is %s', (sym, flavour, expected) => {
     expect(keysymCase(ks.ucs(sym), flavour)).toBe(expected);
   });

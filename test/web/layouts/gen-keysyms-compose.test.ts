@@ -16,28 +16,55 @@ describe('keysyms', () => {
         '#define XF86XK_Calculator          0x1008FF1D   /* Invoke calculator program  */',
       ].join('\n'),
     );
-    expect(names).toEqual(new Map([['eacute', 0xe9], ['enfilledcircbullet', 0xae6], ['BackSpace', 0xff08], ['XF86Calculator', 0x1008ff1d]]));
+    expect(names).toEqual(
+      new Map([
+        ['eacute', 0xe9],
+        ['enfilledcircbullet', 0xae6],
+        ['BackSpace', 0xff08],
+        ['XF86Calculator', 0x1008ff1d],
+      ]),
+    );
     expect(ucs).toEqual(new Map([[0xe9, 0xe9]]));
   });
 
   it.each([
-    [0x41, 0x41], [0xe9, 0xe9], [0x20ac, 0x10020ac], [0x1f, 0], [0x85, 0], [0x1f600, 0x101f600],
+    [0x41, 0x41],
+    [0xe9, 0xe9],
+    [0x20ac, 0x10020ac],
+    [0x1f, 0],
+    [0x85, 0],
+    [0x1f600, 0x101f600],
   ])('U+%s is keysym 0x%s (Latin-1 keysyms for Latin-1, controls are NoSymbol)', (cp, sym) => {
     expect(unicodeKeysym(cp)).toBe(sym);
   });
 
   it.each([
-    ['eacute', 0xe9], ['U00E9', 0xe9], ['U20AC', 0x10020ac], ['EuroSign', 0x20ac], ['U0001F12F', 0x101f12f],
-    ['0x1000259', 0x1000259], ['dead_acute', 0xfe51], ['XF86Calculator', 0x1008ff1d], ['nonsense', undefined],
+    ['eacute', 0xe9],
+    ['U00E9', 0xe9],
+    ['U20AC', 0x10020ac],
+    ['EuroSign', 0x20ac],
+    ['U0001F12F', 0x101f12f],
+    ['0x1000259', 0x1000259],
+    ['dead_acute', 0xfe51],
+    ['XF86Calculator', 0x1008ff1d],
+    ['nonsense', undefined],
   ])('name %s has value %s', (name, value) => {
     expect(ks.value(name)).toBe(value);
   });
 
   it.each([
-    [0x61, 0x61], [0x7d9, 0x3a9], [0x10020ac, 0x20ac], [0x20ac, 0x20ac],
-    [0xff08, undefined], [0xffb1, undefined], [0xfe51, undefined], [0xae6, undefined],
+    [0x61, 0x61],
+    [0x7d9, 0x3a9],
+    [0x10020ac, 0x20ac],
+    [0x20ac, 0x20ac],
+    [0xff08, undefined],
+    [0xffb1, undefined],
+    [0xfe51, undefined],
+    [0xae6, undefined],
     // keysymdef.h says U+223C, U+23B7 and U+00A9; libX11 types ≅, nothing and U+FFFD: left out.
-    [0x8c8, undefined], [0x8a1, undefined], [0x10000a9, undefined],
+    [0x8c8, undefined],
+    [0x8a1, undefined],
+    [0x10000a9, undefined],
   ])('keysym 0x%s types U+%s', (sym, cp) => {
     expect(ks.ucs(sym)).toBe(cp);
   });
@@ -75,7 +102,8 @@ describe('parseCompose', () => {
     '<Greek_accentdieresis> <Greek_iota> : "ΐ"',
   ].join('\n');
   const { dead, unknown, singles, starters } = parseCompose(text, ks);
-  const table = (name: string) => Object.fromEntries([...(dead.get(ks.value(name)!) ?? [])].map(([k, v]) => [ks.name(k), v]));
+  const table = (name: string) =>
+    Object.fromEntries([...(dead.get(ks.value(name)!) ?? [])].map(([k, v]) => [ks.name(k), v]));
 
   it('keeps two-keystroke sequences that start with a dead key', () => {
     expect(table('dead_acute')).toEqual({ e: 'é', space: "'", dead_acute: '´' });
@@ -96,7 +124,12 @@ describe('parseCompose', () => {
   });
 
   it.each([
-    ['\\\\', '\\'], ['\\"', '"'], ['\\101', 'A'], ['\\x41', 'A'], ['\\n', '\n'], ['plain', 'plain'],
+    ['\\\\', '\\'],
+    ['\\"', '"'],
+    ['\\101', 'A'],
+    ['\\x41', 'A'],
+    ['\\n', '\n'],
+    ['plain', 'plain'],
   ])('unescapes %j as %j', (raw, out) => {
     expect(unescapeCompose(raw)).toBe(out);
   });
@@ -126,7 +159,16 @@ describe('deadKeysFor', () => {
         ['q', new Set([0x71])],
       ]),
     };
-    const compose = new Map([[0xfe51, new Map([[0x65, 'é'], [0x20, "'"], [abreve, 'ắ']])]]);
+    const compose = new Map([
+      [
+        0xfe51,
+        new Map([
+          [0x65, 'é'],
+          [0x20, "'"],
+          [abreve, 'ắ'],
+        ]),
+      ],
+    ]);
     const warnings: string[] = [];
     expect(deadKeysFor(keys, compose, warnings)).toEqual({ dead_acute: { ' ': "'", e: 'é' } });
     expect(warnings).toEqual(['dead_acute + "ă": keysyms of the layout compose differently; left out']);

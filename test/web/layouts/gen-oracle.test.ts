@@ -37,7 +37,9 @@ describe('resolveKeys agrees with xkbcli how-to-type', () => {
     const mods = (typeName: string): string[] => km.types.get(typeName.split(' ')[0]!)?.mods ?? [];
     const names = new Set<string>();
     for (const u of TYPING_USAGES) {
-      const keyName = [...km.keycodes].find(([n, c]) => c === HID_TO_EVDEV[u]! + X_KEYCODE_OFFSET && km.symbols.has(n))?.[0];
+      const keyName = [...km.keycodes].find(
+        ([n, c]) => c === HID_TO_EVDEV[u]! + X_KEYCODE_OFFSET && km.symbols.has(n),
+      )?.[0];
       for (const level of km.symbols.get(keyName ?? '')?.levels ?? []) if (level.length === 1) names.add(level[0]!);
     }
     const listed = new Map<string, string>();

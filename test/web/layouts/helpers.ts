@@ -25,7 +25,11 @@ export interface ModelOptions {
 }
 
 /** Types `steps` into a model of an X target using `layout`; returns the text and any violations. */
-export function typeOnModel(steps: readonly BatchStep[], layout: Layout, opts: ModelOptions): { text: string; violations: string[] } {
+export function typeOnModel(
+  steps: readonly BatchStep[],
+  layout: Layout,
+  opts: ModelOptions,
+): { text: string; violations: string[] } {
   let text = '';
   const violations: string[] = [];
   let down = new Set<number>();
@@ -47,7 +51,8 @@ export function typeOnModel(steps: readonly BatchStep[], layout: Layout, opts: M
       if (key) out = (opts.capsLock ? key.caps : key.levels)[(shift ? 1 : 0) + (l3Held ? 2 : 0)]!;
       if (pendingDead !== undefined) {
         const composed = layout.dead[pendingDead]?.[out];
-        if (composed === undefined) violations.push(`step ${i}: ${pendingDead} + ${JSON.stringify(out)} composes nothing`);
+        if (composed === undefined)
+          violations.push(`step ${i}: ${pendingDead} + ${JSON.stringify(out)} composes nothing`);
         text += composed ?? '';
         pendingDead = undefined;
       } else if (out.startsWith('dead_')) pendingDead = out;

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, loadLayout } from '../../../web/src/lib/layouts/catalogue.ts';
 import { repertoire } from '../../../web/src/lib/layouts/keystrokes.ts';
-import { charsOf, chunkSteps, findUntypable, planText, RATE_PRESETS, type PlanOptions } from '../../../web/src/lib/layouts/planner.ts';
+import {
+  charsOf,
+  chunkSteps,
+  findUntypable,
+  planText,
+  RATE_PRESETS,
+  type PlanOptions,
+} from '../../../web/src/lib/layouts/planner.ts';
 import { describeSteps, typeOnModel } from './helpers.ts';
 
-const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({ capsLock: false, unicodeFallback: 'skip', ...RATE_PRESETS.fast, ...o });
-const plan = async (name: string, text: string, o: Partial<PlanOptions> = {}) => planText(text, await loadLayout(name), opts(o));
+const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({
+  capsLock: false,
+  unicodeFallback: 'skip',
+  ...RATE_PRESETS.fast,
+  ...o,
+});
+const plan = async (name: string, text: string, o: Partial<PlanOptions> = {}) =>
+  planText(text, await loadLayout(name), opts(o));
 
 describe('planText', () => {
   it.each([
@@ -35,7 +48,15 @@ describe('planText', () => {
   it('presses AltGr before Shift for a Shift+AltGr character (de Ω = Shift+AltGr+Q)', async () => {
     expect(describeSteps((await plan('de', 'Ω')).steps)).toEqual(['RAlt', 'LShift+RAlt', 'LShift+RAlt+0x14', '-']);
     // Coming from a Shift character, Shift is let go before AltGr goes down.
-    expect(describeSteps((await plan('de', 'AΩ')).steps)).toEqual(['LShift', 'LShift+0x04', '-', 'RAlt', 'LShift+RAlt', 'LShift+RAlt+0x14', '-']);
+    expect(describeSteps((await plan('de', 'AΩ')).steps)).toEqual([
+      'LShift',
+      'LShift+0x04',
+      '-',
+      'RAlt',
+      'LShift+RAlt',
+      'LShift+RAlt+0x14',
+      '-',
+    ]);
   });
 
   it.each([
@@ -69,9 +90,23 @@ describe('planText', () => {
 
   it.each([
     ['us', '€', [{ char: '€', index: 0 }]],
-    ['us', 'Grüße', [{ char: 'ü', index: 2 }, { char: 'ß', index: 3 }]],
+    [
+      'us',
+      'Grüße',
+      [
+        { char: 'ü', index: 2 },
+        { char: 'ß', index: 3 },
+      ],
+    ],
     ['de', 'a😀b', [{ char: '😀', index: 1 }]],
-    ['ru', 'hi', [{ char: 'h', index: 0 }, { char: 'i', index: 1 }]],
+    [
+      'ru',
+      'hi',
+      [
+        { char: 'h', index: 0 },
+        { char: 'i', index: 1 },
+      ],
+    ],
     ['us', 'a\u0007b', [{ char: '\u0007', index: 1 }]],
   ])('%s: lists what it cannot type in %j', async (layout, text, expected) => {
     const p = await plan(layout, text);
@@ -103,7 +138,10 @@ describe('planText', () => {
 
   it('counts CRLF once in charsOf and keeps UTF-16 indexes', () => {
     expect([...charsOf('a\r\n😀b')]).toEqual([
-      { char: 'a', index: 0 }, { char: '\n', index: 1 }, { char: '😀', index: 3 }, { char: 'b', index: 5 },
+      { char: 'a', index: 0 },
+      { char: '\n', index: 1 },
+      { char: '😀', index: 3 },
+      { char: 'b', index: 5 },
     ]);
   });
 });

@@ -17,12 +17,21 @@ describe('sequenceToSteps', () => {
 
   it.each([
     ['one plain key', [{ strokes: [{ chord: NO_CHORD, usage: 0x04 }] }], ['0x04', '-']],
-    ['Shift, then AltGr+Shift: Shift goes up first', [{ strokes: [{ chord: S, usage: 0x04 }] }, { strokes: [{ chord: SG, usage: 0x14 }] }],
-      ['LShift', 'LShift+0x04', '-', 'RAlt', 'LShift+RAlt', 'LShift+RAlt+0x14', '-']],
-    ['AltGr+Shift, then AltGr: Shift alone goes up', [{ strokes: [{ chord: SG, usage: 0x14 }] }, { strokes: [{ chord: G, usage: 0x14 }] }],
-      ['RAlt', 'LShift+RAlt', 'LShift+RAlt+0x14', '-', 'RAlt', 'RAlt+0x14', '-']],
-    ['a unit asking for release lets go between equal chords', [{ strokes: [{ chord: G, usage: 0x62 }], releaseAfter: true }, { strokes: [{ chord: G, usage: 0x62 }] }],
-      ['RAlt', 'RAlt+0x62', '-', 'RAlt', 'RAlt+0x62', '-']],
+    [
+      'Shift, then AltGr+Shift: Shift goes up first',
+      [{ strokes: [{ chord: S, usage: 0x04 }] }, { strokes: [{ chord: SG, usage: 0x14 }] }],
+      ['LShift', 'LShift+0x04', '-', 'RAlt', 'LShift+RAlt', 'LShift+RAlt+0x14', '-'],
+    ],
+    [
+      'AltGr+Shift, then AltGr: Shift alone goes up',
+      [{ strokes: [{ chord: SG, usage: 0x14 }] }, { strokes: [{ chord: G, usage: 0x14 }] }],
+      ['RAlt', 'LShift+RAlt', 'LShift+RAlt+0x14', '-', 'RAlt', 'RAlt+0x14', '-'],
+    ],
+    [
+      'a unit asking for release lets go between equal chords',
+      [{ strokes: [{ chord: G, usage: 0x62 }], releaseAfter: true }, { strokes: [{ chord: G, usage: 0x62 }] }],
+      ['RAlt', 'RAlt+0x62', '-', 'RAlt', 'RAlt+0x62', '-'],
+    ],
   ] as [string, Unit[], string[]][])('%s', (_, units, reports) => {
     expect(describeSteps(sequenceToSteps(units, timing))).toEqual(reports);
   });
@@ -37,7 +46,10 @@ describe('sequenceToSteps', () => {
   });
 
   it('clamps delays to the protocol range', () => {
-    const steps = sequenceToSteps([{ strokes: [{ chord: NO_CHORD, usage: 0x04 }] }], { reportDelayMs: 9000, charDelayMs: 9000 });
+    const steps = sequenceToSteps([{ strokes: [{ chord: NO_CHORD, usage: 0x04 }] }], {
+      reportDelayMs: 9000,
+      charDelayMs: 9000,
+    });
     expect(steps.map((s) => s.delayMs)).toEqual([9000, 10_000]);
   });
 });

@@ -4,7 +4,13 @@ import { translateKey, type KeyEventLike } from '../../../web/src/lib/layouts/tr
 import { describeSteps } from './helpers.ts';
 
 const ev = (key: string, code: string, mods: Partial<KeyEventLike> = {}): KeyEventLike => ({
-  key, code, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...mods,
+  key,
+  code,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
 });
 
 const translate = async (target: string, e: KeyEventLike, capsLock = false) => {
@@ -32,7 +38,10 @@ describe('translateKey', () => {
   });
 
   it('follows the target Caps Lock: a types Shift+A when it is on', async () => {
-    expect(await translate('us', ev('a', 'KeyA'), true)).toEqual({ kind: 'type', reports: ['LShift', 'LShift+0x04', '-'] });
+    expect(await translate('us', ev('a', 'KeyA'), true)).toEqual({
+      kind: 'type',
+      reports: ['LShift', 'LShift+0x04', '-'],
+    });
   });
 
   it.each([

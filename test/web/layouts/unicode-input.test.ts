@@ -11,9 +11,20 @@ describe('Unicode input fallbacks', () => {
   it('linux: Ctrl+Shift+U, hex digits through the layout, Space (us €)', async () => {
     const p = await plan('us', '€', { unicodeFallback: 'linux' });
     expect(describeSteps(p.steps)).toEqual([
-      'LCtrl', 'LCtrl+LShift', 'LCtrl+LShift+0x18', '-', // Ctrl+Shift+U, Ctrl first
-      '0x1f', '-', '0x27', '-', '0x04', '-', '0x06', '-', // 2 0 a c
-      '0x2c', '-', // Space commits
+      'LCtrl',
+      'LCtrl+LShift',
+      'LCtrl+LShift+0x18',
+      '-', // Ctrl+Shift+U, Ctrl first
+      '0x1f',
+      '-',
+      '0x27',
+      '-',
+      '0x04',
+      '-',
+      '0x06',
+      '-', // 2 0 a c
+      '0x2c',
+      '-', // Space commits
     ]);
     expect(p.viaUnicodeInput).toEqual([{ char: '€', index: 0 }]);
     expect(p.untypable).toEqual([]);
@@ -22,9 +33,21 @@ describe('Unicode input fallbacks', () => {
   it('linux: finds U and the digits where the layout has them (fr AZERTY: digits need Shift)', async () => {
     const p = await plan('fr', '☃', { unicodeFallback: 'linux' });
     expect(describeSteps(p.steps)).toEqual([
-      'LCtrl', 'LCtrl+LShift', 'LCtrl+LShift+0x18', '-',
-      'LShift', 'LShift+0x1f', 'LShift', 'LShift+0x23', 'LShift', 'LShift+0x27', 'LShift', 'LShift+0x20', '-', // 2 6 0 3
-      '0x2c', '-',
+      'LCtrl',
+      'LCtrl+LShift',
+      'LCtrl+LShift+0x18',
+      '-',
+      'LShift',
+      'LShift+0x1f',
+      'LShift',
+      'LShift+0x23',
+      'LShift',
+      'LShift+0x27',
+      'LShift',
+      'LShift+0x20',
+      '-', // 2 6 0 3
+      '0x2c',
+      '-',
     ]);
   });
 
@@ -37,8 +60,24 @@ describe('Unicode input fallbacks', () => {
   it('windows: Alt+0<Windows-1252 byte> on the numpad, releasing Alt between characters', async () => {
     const p = await plan('us', 'é€', { unicodeFallback: 'windows' });
     expect(describeSteps(p.steps)).toEqual([
-      'LAlt', 'LAlt+0x62', 'LAlt', 'LAlt+0x5a', 'LAlt', 'LAlt+0x5b', 'LAlt', 'LAlt+0x5b', '-', // 0233
-      'LAlt', 'LAlt+0x62', 'LAlt', 'LAlt+0x59', 'LAlt', 'LAlt+0x5a', 'LAlt', 'LAlt+0x60', '-', // 0128
+      'LAlt',
+      'LAlt+0x62',
+      'LAlt',
+      'LAlt+0x5a',
+      'LAlt',
+      'LAlt+0x5b',
+      'LAlt',
+      'LAlt+0x5b',
+      '-', // 0233
+      'LAlt',
+      'LAlt+0x62',
+      'LAlt',
+      'LAlt+0x59',
+      'LAlt',
+      'LAlt+0x5a',
+      'LAlt',
+      'LAlt+0x60',
+      '-', // 0128
     ]);
   });
 
@@ -57,9 +96,25 @@ describe('Unicode input fallbacks', () => {
   it('windows-altx: U+ and the hex code point, then Alt+X', async () => {
     const p = await plan('us', '😀', { unicodeFallback: 'windows-altx' });
     expect(describeSteps(p.steps)).toEqual([
-      'LShift', 'LShift+0x18', 'LShift', 'LShift+0x2e', '-', // U +
-      '0x1e', '-', 'LShift', 'LShift+0x09', '-', '0x23', '-', '0x27', '-', '0x27', '-', // 1 F 6 0 0
-      'LAlt', 'LAlt+0x1b', '-', // Alt+X
+      'LShift',
+      'LShift+0x18',
+      'LShift',
+      'LShift+0x2e',
+      '-', // U +
+      '0x1e',
+      '-',
+      'LShift',
+      'LShift+0x09',
+      '-',
+      '0x23',
+      '-',
+      '0x27',
+      '-',
+      '0x27',
+      '-', // 1 F 6 0 0
+      'LAlt',
+      'LAlt+0x1b',
+      '-', // Alt+X
     ]);
   });
 
@@ -82,7 +137,13 @@ describe('Unicode input fallbacks', () => {
   });
 
   it.each([
-    [0x41, 0x41], [0xe9, 0xe9], [0x20ac, 0x80], [0x2122, 0x99], [0x0178, 0x9f], [0x81, undefined], [0x2603, undefined],
+    [0x41, 0x41],
+    [0xe9, 0xe9],
+    [0x20ac, 0x80],
+    [0x2122, 0x99],
+    [0x0178, 0x9f],
+    [0x81, undefined],
+    [0x2603, undefined],
   ])('Windows-1252 byte of U+%s is %s', (cp, byte) => {
     expect(windows1252Byte(cp)).toBe(byte);
   });

@@ -15,20 +15,41 @@ import { createServer, type ViteDevServer } from 'vite';
 
 /** The VideoStats fields the tests read (web/src/video/api.ts is the source of truth). */
 export interface Stats {
-  framesReceived: number; framesPainted: number; framesDropped: number; decodeErrors: number; lastError: string;
-  decoder: string; width: number; height: number; paintFps: number; lastSeq: number; postErrors: number;
-  decodeMs: { p50: number; p95: number; max: number }; frameAgeMs: { p50: number; p95: number };
+  framesReceived: number;
+  framesPainted: number;
+  framesDropped: number;
+  decodeErrors: number;
+  lastError: string;
+  decoder: string;
+  width: number;
+  height: number;
+  paintFps: number;
+  lastSeq: number;
+  postErrors: number;
+  decodeMs: { p50: number; p95: number; max: number };
+  frameAgeMs: { p50: number; p95: number };
 }
 
 export const FIXTURES = ['frame1.jpg', 'frame2.jpg', 'frame3.jpg', 'small.jpg'];
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP kvm.test 127.0.0.1',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--host-resolver-rules=MAP kvm.test 127.0.0.1',
 ];
 
-export interface Rig { page: Page; secureUrl: string; insecureUrl: string; pageErrors: string[]; close(): Promise<void> }
+export interface Rig {
+  page: Page;
+  secureUrl: string;
+  insecureUrl: string;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
 
 export async function startRig(): Promise<Rig> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'kvm-video-vite-'));
@@ -41,10 +62,21 @@ export async function startRig(): Promise<Rig> {
   };
   try {
     server = await createServer({
-      configFile: false, root: join(here, 'harness'), publicDir: join(repo, 'test/fixtures/video'), cacheDir, logLevel: 'error',
+      configFile: false,
+      root: join(here, 'harness'),
+      publicDir: join(repo, 'test/fixtures/video'),
+      cacheDir,
+      logLevel: 'error',
       // Pre-bundle comlink at startup so vite doesn't discover it mid-test and reload the page.
       optimizeDeps: { include: ['comlink'] },
-      server: { port: 0, host: '127.0.0.1', allowedHosts: ['kvm.test'], fs: { allow: [repo, cacheDir] }, hmr: false, watch: null },
+      server: {
+        port: 0,
+        host: '127.0.0.1',
+        allowedHosts: ['kvm.test'],
+        fs: { allow: [repo, cacheDir] },
+        hmr: false,
+        watch: null,
+      },
     });
     await server.listen();
     const secureUrl = server.resolvedUrls!.local[0]!;
@@ -52,7 +84,9 @@ export async function startRig(): Promise<Rig> {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') pageErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') pageErrors.push(m.text());
+    });
     return { page, secureUrl, insecureUrl: secureUrl.replace('127.0.0.1', 'kvm.test'), pageErrors, close };
   } catch (e) {
     await close();
@@ -84,9 +118,16 @@ export async function waitForStats(page: Page, pred: (s: Stats) => boolean, time
  * Not exact: the worker's decoder and <img> upsample JPEG chroma differently, a few levels off
  * on average and up to ~20 right on sharp colour edges (testsrc2's bars).
  */
-export async function pixelDiff(page: Page, name: string, width: number, height: number): Promise<{ mean: number; max: number }> {
+export async function pixelDiff(
+  page: Page,
+  name: string,
+  width: number,
+  height: number,
+): Promise<{ mean: number; max: number }> {
   const points: [number, number][] = [];
-  for (let gy = 0; gy < 6; gy++) for (let gx = 0; gx < 8; gx++) points.push([Math.floor(((gx + 0.5) * width) / 8), Math.floor(((gy + 0.5) * height) / 6)]);
+  for (let gy = 0; gy < 6; gy++)
+    for (let gx = 0; gx < 8; gx++)
+      points.push([Math.floor(((gx + 0.5) * width) / 8), Math.floor(((gy + 0.5) * height) / 6)]);
   const [got, want] = await Promise.all([
     page.evaluate((p) => window.video.sample(p), points),
     page.evaluate(([n, p]) => window.video.reference(n, p), [name, points] as const),

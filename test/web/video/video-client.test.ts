@@ -95,7 +95,12 @@ describe('video worker and client in real Chromium', () => {
     await worker.evaluate(() => {
       const g = globalThis as unknown as Record<string, unknown>;
       g.brokenCalls = 0;
-      g.ImageDecoder = class { constructor() { (g.brokenCalls as number)++; throw new TypeError('simulated broken ImageDecoder'); } };
+      g.ImageDecoder = class {
+        constructor() {
+          (g.brokenCalls as number)++;
+          throw new TypeError('simulated broken ImageDecoder');
+        }
+      };
     });
     await send([{ name: 'frame2.jpg', seq: 2 }]);
     let s = await waitForStats(page, (x) => x.lastSeq === 2);

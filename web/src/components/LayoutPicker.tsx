@@ -25,11 +25,21 @@ export function LayoutPicker(props: { value: string; onChange: (name: string) =>
           if (e.currentTarget.value.trim() && first) props.onChange(first.name);
         }}
       />
-      <select id={props.id} aria-label="Target keyboard layout" data-testid="layout" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <select
+        id={props.id}
+        aria-label="Target keyboard layout"
+        data-testid="layout"
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      >
         <For each={groups()}>
           {(g) => (
             <optgroup label={g.group}>
-              <For each={g.entries}>{(e) => <option value={e.name} selected={e.name === props.value}>{`${e.description} (${e.name})`}</option>}</For>
+              <For each={g.entries}>
+                {(e) => (
+                  <option value={e.name} selected={e.name === props.value}>{`${e.description} (${e.name})`}</option>
+                )}
+              </For>
             </optgroup>
           )}
         </For>

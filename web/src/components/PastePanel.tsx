@@ -1,6 +1,13 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { Led } from '../../../protocol/index.ts';
-import { findUntypable, planText, RATE_PRESETS, UNICODE_FALLBACKS, type Layout, type UnicodeFallback } from '../lib/layouts/index.ts';
+import {
+  findUntypable,
+  planText,
+  RATE_PRESETS,
+  UNICODE_FALLBACKS,
+  type Layout,
+  type UnicodeFallback,
+} from '../lib/layouts/index.ts';
 import { runPaste, type PasteOutcome, type PasteProgress } from '../lib/paste.ts';
 import type { KvmSession } from '../lib/session.ts';
 import type { Settings } from '../lib/settings.ts';
@@ -35,7 +42,9 @@ export function PastePanel(props: {
     unicodeFallback: props.settings.unicodeFallback,
     ...RATE_PRESETS[props.settings.pasteRate],
   });
-  const missing = createMemo(() => (props.layout ? findUntypable(text(), props.layout, { ...opts(), unicodeFallback: 'skip' }) : []));
+  const missing = createMemo(() =>
+    props.layout ? findUntypable(text(), props.layout, { ...opts(), unicodeFallback: 'skip' }) : [],
+  );
   const plan = createMemo(() => (props.layout && text() ? planText(text(), props.layout, opts()) : null));
   const start = (): void => {
     const p = plan();
@@ -53,35 +62,67 @@ export function PastePanel(props: {
   return (
     <section class="panel" aria-label="Paste as keystrokes" data-testid="paste-panel">
       <header>
-        <strong>Paste as keystrokes</strong> <button onClick={() => props.onClose()} aria-label="Close">×</button>
+        <strong>Paste as keystrokes</strong>{' '}
+        <button onClick={() => props.onClose()} aria-label="Close">
+          ×
+        </button>
       </header>
-      <textarea data-testid="paste-text" rows={6} placeholder="Text to type on the target" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+      <textarea
+        data-testid="paste-text"
+        rows={6}
+        placeholder="Text to type on the target"
+        value={text()}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
       <div class="row">
         <label>
           Speed{' '}
-          <select data-testid="paste-rate" value={props.settings.pasteRate} onChange={(e) => props.update({ pasteRate: e.currentTarget.value === 'fast' ? 'fast' : 'safe' })}>
+          <select
+            data-testid="paste-rate"
+            value={props.settings.pasteRate}
+            onChange={(e) => props.update({ pasteRate: e.currentTarget.value === 'fast' ? 'fast' : 'safe' })}
+          >
             <option value="safe">Safe (BIOS, 20 ms per report)</option>
             <option value="fast">Fast (as fast as USB polls)</option>
           </select>
         </label>
         <label>
           Characters the layout lacks{' '}
-          <select data-testid="paste-fallback" value={props.settings.unicodeFallback} onChange={(e) => props.update({ unicodeFallback: e.currentTarget.value as UnicodeFallback })}>
+          <select
+            data-testid="paste-fallback"
+            value={props.settings.unicodeFallback}
+            onChange={(e) => props.update({ unicodeFallback: e.currentTarget.value as UnicodeFallback })}
+          >
             <For each={[...UNICODE_FALLBACKS]}>{(f) => <option value={f}>{FALLBACK_LABELS[f]}</option>}</For>
           </select>
         </label>
       </div>
       <Show when={missing().length > 0}>
         <p class="warn" data-testid="paste-untypable">
-          {unique(missing()).length} character(s) cannot be typed on this layout: <code>{unique(missing()).join(' ')}</code>
-          {plan() && plan()!.untypable.length === 0 ? ' (typed through the Unicode entry you chose)' : ' (they will be skipped)'}
+          {unique(missing()).length} character(s) cannot be typed on this layout:{' '}
+          <code>{unique(missing()).join(' ')}</code>
+          {plan() && plan()!.untypable.length === 0
+            ? ' (typed through the Unicode entry you chose)'
+            : ' (they will be skipped)'}
         </p>
       </Show>
       <div class="row">
-        <button data-testid="paste-start" disabled={!plan() || plan()!.steps.length === 0 || running() !== null || props.session.info().state !== 'open'} onClick={start}>
+        <button
+          data-testid="paste-start"
+          disabled={
+            !plan() || plan()!.steps.length === 0 || running() !== null || props.session.info().state !== 'open'
+          }
+          onClick={start}
+        >
           Type {plan() ? `${plan()!.typed} characters (~${Math.ceil(plan()!.estimatedMs / 1000)} s)` : ''}
         </button>
-        <Show when={running()}>{(r) => <button data-testid="paste-cancel" onClick={() => r().cancel()}>Cancel</button>}</Show>
+        <Show when={running()}>
+          {(r) => (
+            <button data-testid="paste-cancel" onClick={() => r().cancel()}>
+              Cancel
+            </button>
+          )}
+        </Show>
         <Show when={progress()}>
           {(p) => (
             <>
@@ -90,7 +131,13 @@ export function PastePanel(props: {
             </>
           )}
         </Show>
-        <Show when={result()}>{(r) => <span data-testid="paste-result" data-outcome={r().outcome}>{r().outcome === 'done' ? 'Done' : `${r().outcome}: ${r().reason}`}</span>}</Show>
+        <Show when={result()}>
+          {(r) => (
+            <span data-testid="paste-result" data-outcome={r().outcome}>
+              {r().outcome === 'done' ? 'Done' : `${r().outcome}: ${r().reason}`}
+            </span>
+          )}
+        </Show>
       </div>
     </section>
   );

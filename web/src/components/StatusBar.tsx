@@ -3,7 +3,11 @@ import { Led } from '../../../protocol/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import type { VideoClient, VideoStats } from '../video/video-client.ts';
 
-const LEDS: [string, number][] = [['Num', Led.NumLock], ['Caps', Led.CapsLock], ['Scroll', Led.ScrollLock]];
+const LEDS: [string, number][] = [
+  ['Num', Led.NumLock],
+  ['Caps', Led.CapsLock],
+  ['Scroll', Led.ScrollLock],
+];
 
 /** Connection, HID, lock-key LEDs and frame-timing stats, refreshed every 500 ms. */
 export function StatusBar(props: { session: KvmSession; video: () => VideoClient | undefined }) {
@@ -11,7 +15,10 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => {
     setNow(Date.now());
-    props.video()?.stats().then(setStats, (e: unknown) => console.warn('video stats failed', e));
+    props
+      .video()
+      ?.stats()
+      .then(setStats, (e: unknown) => console.warn('video stats failed', e));
   }, 500);
   onCleanup(() => clearInterval(timer));
   // The session object is fixed for the component's life; its fields are signals read in JSX.
@@ -26,7 +33,9 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
   };
   return (
     <header class="status" role="status" aria-live="polite">
-      <span class="item" data-testid="conn" data-state={s.info().state}>{connText()}</span>
+      <span class="item" data-testid="conn" data-state={s.info().state}>
+        {connText()}
+      </span>
       <span class="item" data-testid="hid" data-online={String(s.hid().keyboard && s.hid().mouse)}>
         Keyboard {s.hid().keyboard ? 'online' : 'offline'} · Mouse {s.hid().mouse ? 'online' : 'offline'}
       </span>
@@ -36,16 +45,26 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
         </span>
       </Show>
       <span class="item leds" data-testid="leds" data-leds={s.leds()}>
-        <For each={LEDS}>{([name, bit]) => <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>{name}</span>}</For>
+        <For each={LEDS}>
+          {([name, bit]) => (
+            <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>
+              {name}
+            </span>
+          )}
+        </For>
       </span>
       <span class="item" data-testid="video">
         {s.video().present ? `${s.video().width}×${s.video().height} · source ${s.video().fps} fps` : 'No signal'}
         <Show when={stats()}>
-          {(st) => ` · painted ${st().paintFps.toFixed(0)} fps · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`}
+          {(st) =>
+            ` · painted ${st().paintFps.toFixed(0)} fps · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`
+          }
         </Show>
       </span>
       <Show when={s.lastError()}>
-        <span class="item error" data-testid="error">{s.lastError()}</span>
+        <span class="item error" data-testid="error">
+          {s.lastError()}
+        </span>
       </Show>
     </header>
   );

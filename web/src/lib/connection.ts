@@ -1,6 +1,4 @@
-import {
-  decode, encode, MAX_SERVER_MESSAGE_BYTES, PROTOCOL_VERSION, type Message,
-} from '../../../protocol/index.ts';
+import { decode, encode, MAX_SERVER_MESSAGE_BYTES, PROTOCOL_VERSION, type Message } from '../../../protocol/index.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -114,7 +112,11 @@ export function makeConnection(opts: ConnectionOptions): Connection {
       const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt) * (0.8 + Math.random() * 0.4);
       attempt++;
       retryTimer = setTimeout(connect, delay);
-      update({ state: 'closed', detail: ev.reason || (ev.code === 1006 ? 'connection lost' : `closed (${ev.code})`), retryAt: Date.now() + delay });
+      update({
+        state: 'closed',
+        detail: ev.reason || (ev.code === 1006 ? 'connection lost' : `closed (${ev.code})`),
+        retryAt: Date.now() + delay,
+      });
     };
   };
 

@@ -18,7 +18,10 @@ export interface ForwardingTarget {
 
 /** Events from elements where the user types into the PWA itself are not forwarded. */
 function isOwnTextField(t: EventTarget | null): boolean {
-  return t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
+  return (
+    t instanceof HTMLElement &&
+    (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')
+  );
 }
 
 /**
@@ -52,7 +55,19 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     }
     const tr = e.type === 'keydown' ? target.translation() : null;
     if (tr) {
-      const t = translateKey({ key: e.key, code: e.code, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey, shiftKey: e.shiftKey, altGraph: e.getModifierState('AltGraph') }, tr.layout, { capsLock: tr.capsLock });
+      const t = translateKey(
+        {
+          key: e.key,
+          code: e.code,
+          ctrlKey: e.ctrlKey,
+          altKey: e.altKey,
+          metaKey: e.metaKey,
+          shiftKey: e.shiftKey,
+          altGraph: e.getModifierState('AltGraph'),
+        },
+        tr.layout,
+        { capsLock: tr.capsLock },
+      );
       if (t.kind !== 'positional') {
         e.preventDefault();
         if (t.kind === 'type') {

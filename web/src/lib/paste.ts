@@ -1,4 +1,10 @@
-import { MAX_BATCH_STEPS, type BatchEnd, type BatchProgress, type BatchStep, type Message } from '../../../protocol/index.ts';
+import {
+  MAX_BATCH_STEPS,
+  type BatchEnd,
+  type BatchProgress,
+  type BatchStep,
+  type Message,
+} from '../../../protocol/index.ts';
 import { chunkSteps } from './layouts/index.ts';
 
 export interface PasteProgress {
@@ -22,7 +28,11 @@ let nextId = (Date.now() & 0xffff) << 8;
  * cut at a key-up point. Resolves when the last batch ends, or at the first cancel or failure.
  * `cancel()` asks the bridge to stop; the bridge releases all keys.
  */
-export function runPaste(sink: PasteSink, steps: BatchStep[], onProgress: (p: PasteProgress) => void): { done: Promise<PasteOutcome>; cancel(): void } {
+export function runPaste(
+  sink: PasteSink,
+  steps: BatchStep[],
+  onProgress: (p: PasteProgress) => void,
+): { done: Promise<PasteOutcome>; cancel(): void } {
   const batches = chunkSteps(steps, MAX_BATCH_STEPS);
   let current = -1;
   let base = 0;
@@ -35,14 +45,16 @@ export function runPaste(sink: PasteSink, steps: BatchStep[], onProgress: (p: Pa
   };
   const start = (i: number): void => {
     if (i >= batches.length) return finish({ outcome: 'done', sent: steps.length, reason: '' });
-    current = (nextId = (nextId + 1) >>> 0);
-    if (!sink.send({ type: 'batch', id: current, steps: batches[i]! })) finish({ outcome: 'failed', sent: base, reason: 'not connected to the KVM' });
+    current = nextId = (nextId + 1) >>> 0;
+    if (!sink.send({ type: 'batch', id: current, steps: batches[i]! }))
+      finish({ outcome: 'failed', sent: base, reason: 'not connected to the KVM' });
   };
   let index = 0;
   const unsubscribe = sink.onBatch((m) => {
     if (m.id !== current) return;
     if (m.type === 'batch-progress') return onProgress({ sent: base + m.sent, total: steps.length });
-    if (m.outcome !== 'done' || cancelled) return finish({ outcome: cancelled ? 'cancelled' : m.outcome, sent: base + m.sent, reason: m.reason });
+    if (m.outcome !== 'done' || cancelled)
+      return finish({ outcome: cancelled ? 'cancelled' : m.outcome, sent: base + m.sent, reason: m.reason });
     base += m.sent;
     onProgress({ sent: base, total: steps.length });
     start(++index);
@@ -52,7 +64,8 @@ export function runPaste(sink: PasteSink, steps: BatchStep[], onProgress: (p: Pa
     done,
     cancel() {
       cancelled = true;
-      if (!sink.send({ type: 'batch-cancel', id: current })) finish({ outcome: 'cancelled', sent: base, reason: 'not connected' });
+      if (!sink.send({ type: 'batch-cancel', id: current }))
+        finish({ outcome: 'cancelled', sent: base, reason: 'not connected' });
     },
   };
 }

@@ -1,5 +1,13 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
-import { assertNever, type BatchEnd, type BatchProgress, type Frame, type HidStatus, type Message, type VideoStatus } from '../../../protocol/index.ts';
+import {
+  assertNever,
+  type BatchEnd,
+  type BatchProgress,
+  type Frame,
+  type HidStatus,
+  type Message,
+  type VideoStatus,
+} from '../../../protocol/index.ts';
 import { makeConnection, type ConnectionInfo } from './connection.ts';
 
 export interface KvmSession {
@@ -27,10 +35,29 @@ export function bridgeUrl(loc: Location = location): string {
  * messages become signals; frames go straight to `onFrame` without touching reactive state.
  */
 export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => void }): KvmSession {
-  const [info, setInfo] = createSignal<ConnectionInfo>({ state: 'connecting', detail: '', retryAt: 0, rttMs: Number.NaN, clockOffsetMs: 0 });
-  const [hid, setHid] = createSignal<HidStatus>({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
+  const [info, setInfo] = createSignal<ConnectionInfo>({
+    state: 'connecting',
+    detail: '',
+    retryAt: 0,
+    rttMs: Number.NaN,
+    clockOffsetMs: 0,
+  });
+  const [hid, setHid] = createSignal<HidStatus>({
+    type: 'hid-status',
+    keyboard: false,
+    mouse: false,
+    mouseRel: false,
+    host: 'unknown',
+  });
   const [leds, setLeds] = createSignal(0);
-  const [video, setVideo] = createSignal<VideoStatus>({ type: 'video-status', present: false, width: 0, height: 0, fps: 0, reason: 'connecting' });
+  const [video, setVideo] = createSignal<VideoStatus>({
+    type: 'video-status',
+    present: false,
+    width: 0,
+    height: 0,
+    fps: 0,
+    reason: 'connecting',
+  });
   const [lastError, setLastError] = createSignal('');
   const batchListeners = new Set<(m: BatchProgress | BatchEnd) => void>();
 
@@ -77,12 +104,17 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     onMessage,
     onInfo: (i) => {
       setInfo(i);
-      if (i.state !== 'open') setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
+      if (i.state !== 'open')
+        setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
     },
   });
   onCleanup(() => conn.dispose());
   return {
-    info, hid, leds, video, lastError,
+    info,
+    hid,
+    leds,
+    video,
+    lastError,
     send: conn.send,
     onBatch: (fn) => {
       batchListeners.add(fn);

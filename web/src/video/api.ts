@@ -12,7 +12,10 @@
 export type VideoDecoderKind = 'ImageDecoder' | 'createImageBitmap' | 'none';
 
 /** Percentiles of a sample window, in ms. 0 when the window is empty. */
-export interface Percentiles { p50: number; p95: number }
+export interface Percentiles {
+  p50: number;
+  p95: number;
+}
 
 /** One RGBA pixel, each channel 0..255. */
 export type Rgba = [r: number, g: number, b: number, a: number];
@@ -59,7 +62,15 @@ export interface VideoWorkerApi {
    * from the wire frame; `receivedAt` is page-clock epoch ms at arrival (see the clock note above).
    * Newest wins: one decode runs at a time and only the newest waiting frame is kept.
    */
-  frame(buffer: ArrayBuffer, byteOffset: number, byteLength: number, seq: number, timestamp: number, sentAt: number, receivedAt: number): void;
+  frame(
+    buffer: ArrayBuffer,
+    byteOffset: number,
+    byteLength: number,
+    seq: number,
+    timestamp: number,
+    sentAt: number,
+    receivedAt: number,
+  ): void;
   stats(): VideoStats;
   /** Zero the counters and timing windows and drop any pending frame; keeps the canvas and decoder choice. */
   reset(): void;

@@ -25,9 +25,19 @@ export interface VideoClient {
 }
 
 const EMPTY: VideoStats = {
-  framesReceived: 0, framesPainted: 0, framesDropped: 0, decodeErrors: 0, lastError: '', decoder: 'none',
-  width: 0, height: 0, paintFps: 0, decodeMs: { p50: 0, p95: 0, max: 0 }, frameAgeMs: { p50: 0, p95: 0 },
-  lastSeq: -1, postErrors: 0,
+  framesReceived: 0,
+  framesPainted: 0,
+  framesDropped: 0,
+  decodeErrors: 0,
+  lastError: '',
+  decoder: 'none',
+  width: 0,
+  height: 0,
+  paintFps: 0,
+  decodeMs: { p50: 0, p95: 0, max: 0 },
+  frameAgeMs: { p50: 0, p95: 0 },
+  lastSeq: -1,
+  postErrors: 0,
 };
 
 export function makeVideoClient(canvas: HTMLCanvasElement): VideoClient {
@@ -38,7 +48,9 @@ export function makeVideoClient(canvas: HTMLCanvasElement): VideoClient {
   let lastPostError = '';
   // Calls still waiting on a terminated worker would hang forever; this lets them settle.
   let signalDisposed!: () => void;
-  const whenDisposed = new Promise<void>((resolve) => { signalDisposed = resolve; });
+  const whenDisposed = new Promise<void>((resolve) => {
+    signalDisposed = resolve;
+  });
 
   const onPostError = (e: unknown) => {
     postErrors++;

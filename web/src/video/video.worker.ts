@@ -10,9 +10,17 @@
 import { expose } from 'comlink';
 import type { Rgba, VideoDecoderKind, VideoStats, VideoWorkerApi } from './api.ts';
 
-interface Pending { bytes: Uint8Array<ArrayBuffer>; seq: number; receivedAt: number }
+interface Pending {
+  bytes: Uint8Array<ArrayBuffer>;
+  seq: number;
+  receivedAt: number;
+}
 /** A decoded image ready for drawImage; close() frees its (possibly GPU) memory. */
-interface Decoded { image: VideoFrame | ImageBitmap; width: number; height: number }
+interface Decoded {
+  image: VideoFrame | ImageBitmap;
+  width: number;
+  height: number;
+}
 type Decode = (bytes: Uint8Array<ArrayBuffer>) => Promise<Decoded>;
 
 const WINDOW = 300;
@@ -43,9 +51,15 @@ const order = Object.keys(DECODERS) as Exclude<VideoDecoderKind, 'none'>[];
 class Ring {
   private readonly buf = new Float64Array(WINDOW);
   private n = 0;
-  push(v: number) { this.buf[this.n++ % WINDOW] = v; }
-  clear() { this.n = 0; }
-  values(): Float64Array { return this.buf.slice(0, Math.min(this.n, WINDOW)).sort(); }
+  push(v: number) {
+    this.buf[this.n++ % WINDOW] = v;
+  }
+  clear() {
+    this.n = 0;
+  }
+  values(): Float64Array {
+    return this.buf.slice(0, Math.min(this.n, WINDOW)).sort();
+  }
 }
 const pct = (sorted: Float64Array, p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -60,16 +74,31 @@ const paintTimes = new Ring();
 
 function resetStats() {
   s = {
-    framesReceived: 0, framesPainted: 0, framesDropped: 0, decodeErrors: 0, lastError: '', decoder: 'none',
-    width: ctx?.canvas.width ?? 0, height: ctx?.canvas.height ?? 0, paintFps: 0,
-    decodeMs: { p50: 0, p95: 0, max: 0 }, frameAgeMs: { p50: 0, p95: 0 }, lastSeq: -1, postErrors: 0,
+    framesReceived: 0,
+    framesPainted: 0,
+    framesDropped: 0,
+    decodeErrors: 0,
+    lastError: '',
+    decoder: 'none',
+    width: ctx?.canvas.width ?? 0,
+    height: ctx?.canvas.height ?? 0,
+    paintFps: 0,
+    decodeMs: { p50: 0, p95: 0, max: 0 },
+    frameAgeMs: { p50: 0, p95: 0 },
+    lastSeq: -1,
+    postErrors: 0,
   };
-  decodeMs.clear(); frameAge.clear(); paintTimes.clear();
+  decodeMs.clear();
+  frameAge.clear();
+  paintTimes.clear();
 }
 resetStats();
 
 const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-const fail = (e: unknown) => { s.decodeErrors++; s.lastError = describe(e); };
+const fail = (e: unknown) => {
+  s.decodeErrors++;
+  s.lastError = describe(e);
+};
 
 /** Try the decoders in order; the first success becomes the preferred one. */
 async function decode(bytes: Uint8Array<ArrayBuffer>): Promise<[Decoded, Exclude<VideoDecoderKind, 'none'>]> {
@@ -97,7 +126,10 @@ async function paint(f: Pending) {
   decodeMs.push(performance.now() - t0);
   try {
     const c = ctx.canvas;
-    if (c.width !== d.width || c.height !== d.height) { c.width = d.width; c.height = d.height; }
+    if (c.width !== d.width || c.height !== d.height) {
+      c.width = d.width;
+      c.height = d.height;
+    }
     ctx.drawImage(d.image, 0, 0);
   } finally {
     d.image.close();
@@ -105,7 +137,13 @@ async function paint(f: Pending) {
   const t = now();
   frameAge.push(t - f.receivedAt);
   paintTimes.push(t);
-  Object.assign(s, { framesPainted: s.framesPainted + 1, decoder: kind, width: d.width, height: d.height, lastSeq: f.seq });
+  Object.assign(s, {
+    framesPainted: s.framesPainted + 1,
+    decoder: kind,
+    width: d.width,
+    height: d.height,
+    lastSeq: f.seq,
+  });
 }
 
 /** Drain: one decode in flight; whatever is newest when it finishes goes next. */
@@ -141,7 +179,10 @@ const api: VideoWorkerApi = {
       frameAgeMs: { p50: pct(a, 0.5), p95: pct(a, 0.95) },
     };
   },
-  reset() { pending = null; resetStats(); }, // an in-flight decode still lands in the new counters
+  reset() {
+    pending = null;
+    resetStats();
+  }, // an in-flight decode still lands in the new counters
   sample(x, y) {
     if (!ctx) throw new Error('sample before attach()');
     return Array.from(ctx.getImageData(x, y, 1, 1).data) as Rgba;

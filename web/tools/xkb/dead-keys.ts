@@ -12,9 +12,19 @@ import type { ResolvedKeys } from './layout-keys.ts';
 import { isDeadKeysymName } from './keysyms.ts';
 
 const byCodePoint = (a: string, b: string): number =>
-  a.length === b.length || (!isDeadKeysymName(a) && !isDeadKeysymName(b)) ? (a < b ? -1 : a > b ? 1 : 0) : a.length - b.length;
+  a.length === b.length || (!isDeadKeysymName(a) && !isDeadKeysymName(b))
+    ? a < b
+      ? -1
+      : a > b
+        ? 1
+        : 0
+    : a.length - b.length;
 
-export function deadKeysFor(keys: ResolvedKeys, compose: DeadTable, warnings: string[]): Record<string, Record<string, string>> {
+export function deadKeysFor(
+  keys: ResolvedKeys,
+  compose: DeadTable,
+  warnings: string[],
+): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   const deadNames = [...keys.produced.keys()].filter(isDeadKeysymName).sort();
   for (const dead of deadNames) {

@@ -80,7 +80,8 @@ function parseTypes(tokens: readonly Token[]): Map<string, KeyType> {
       const close = b.findIndex((t) => t.text === ']');
       const eq = b.findIndex((t) => t.text === '=');
       if (head === 'modifiers') type.mods = modList(b.slice(eq + 1));
-      else if (head === 'map') type.map.push({ mods: modList(b.slice(2, close)), level: level(b[eq + 1]), preserve: [] });
+      else if (head === 'map')
+        type.map.push({ mods: modList(b.slice(2, close)), level: level(b[eq + 1]), preserve: [] });
       else if (head === 'preserve') preserve.set(modList(b.slice(2, close)).sort().join('+'), modList(b.slice(eq + 1)));
     }
     for (const e of type.map) e.preserve = preserve.get([...e.mods].sort().join('+')) ?? [];
@@ -109,7 +110,10 @@ function parseSymbols(tokens: readonly Token[]): Pick<Keymap, 'symbols' | 'modma
   const modmap = new Map<string, string[]>();
   for (const st of split(tokens, from, to, ';')) {
     if (st[0]?.text === 'modifier_map' && st[1]) {
-      modmap.set(st[1].text, st.filter((t) => t.kind === 'keyname').map((t) => t.text));
+      modmap.set(
+        st[1].text,
+        st.filter((t) => t.kind === 'keyname').map((t) => t.text),
+      );
     }
     if (st[0]?.text !== 'key' || st[1]?.kind !== 'keyname') continue;
     const key: KeySymbols = { levels: [] };
@@ -117,7 +121,10 @@ function parseSymbols(tokens: readonly Token[]): Pick<Keymap, 'symbols' | 'modma
       const head = item[0]?.text;
       if (head === '[') key.levels = symbolList(item, 0);
       else if (head === 'symbols' && /^\[?Group1\]?$/.test(words(item.slice(1, 4)).join(''))) {
-        key.levels = symbolList(item, item.findIndex((t, i) => i > 3 && t.text === '['));
+        key.levels = symbolList(
+          item,
+          item.findIndex((t, i) => i > 3 && t.text === '['),
+        );
       } else if (head === 'type' && (item[1]?.text === '=' || item[2]?.text === 'Group1')) {
         key.type = item.find((t) => t.kind === 'string')?.text;
       } else if (head === 'virtualMods' || head === 'vmods') {
@@ -131,5 +138,10 @@ function parseSymbols(tokens: readonly Token[]): Pick<Keymap, 'symbols' | 'modma
 
 export function parseKeymap(text: string): Keymap {
   const tokens = tokenize(text);
-  return { keycodes: parseKeycodes(tokens), types: parseTypes(tokens), interpretVmods: parseCompat(tokens), ...parseSymbols(tokens) };
+  return {
+    keycodes: parseKeycodes(tokens),
+    types: parseTypes(tokens),
+    interpretVmods: parseCompat(tokens),
+    ...parseSymbols(tokens),
+  };
 }

@@ -84,7 +84,10 @@ export function makeKeysymTable(headers: readonly string[], disputed: ReadonlySe
       return hex ? parseInt(hex[1]!, 16) : undefined;
     },
     name(value) {
-      return nameOf.get(value) ?? (value >= 0x01000100 && value <= 0x0110ffff ? `U${(value - 0x01000000).toString(16).toUpperCase()}` : undefined);
+      return (
+        nameOf.get(value) ??
+        (value >= 0x01000100 && value <= 0x0110ffff ? `U${(value - 0x01000000).toString(16).toUpperCase()}` : undefined)
+      );
     },
     ucs(value) {
       if (disputed.has(value)) return undefined;
@@ -106,14 +109,21 @@ export interface Libx11Calibration {
 }
 
 export function readLibx11Calibration(file: string = LIBX11_CALIBRATION): Libx11Calibration {
-  if (!fs.existsSync(file)) throw new GenError('DATA_MISSING', `${file} is missing: run npx tsx web/tools/calibrate-libx11.ts`);
+  if (!fs.existsSync(file))
+    throw new GenError('DATA_MISSING', `${file} is missing: run npx tsx web/tools/calibrate-libx11.ts`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Libx11Calibration;
 }
 
 /** The table from the installed headers (package x11proto-dev) and the libX11 calibration. */
-export function loadKeysymTable(paths: readonly string[] = KEYSYM_HEADERS, calibration = readLibx11Calibration()): KeysymTable {
+export function loadKeysymTable(
+  paths: readonly string[] = KEYSYM_HEADERS,
+  calibration = readLibx11Calibration(),
+): KeysymTable {
   const disputed = new Set(Object.keys(calibration.differs).map((k) => parseInt(k, 16)));
-  return makeKeysymTable(paths.map((p) => fs.readFileSync(p, 'utf8')), disputed);
+  return makeKeysymTable(
+    paths.map((p) => fs.readFileSync(p, 'utf8')),
+    disputed,
+  );
 }
 
 /** Dead keysyms are named `dead_*` (keysymdef.h, 0xFE50..0xFE93). */

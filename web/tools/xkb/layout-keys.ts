@@ -18,7 +18,21 @@ import { automaticType, LOCK, makeTypeResolver, SHIFT, virtualModMasks } from '.
  */
 export const TYPING_USAGES: readonly number[] = [
   ...Array.from({ length: 0x27 - 0x04 + 1 }, (_, i) => 0x04 + i),
-  0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x64, 0x87, 0x89,
+  0x2c,
+  0x2d,
+  0x2e,
+  0x2f,
+  0x30,
+  0x31,
+  0x33,
+  0x34,
+  0x35,
+  0x36,
+  0x37,
+  0x38,
+  0x64,
+  0x87,
+  0x89,
 ];
 
 /** Keys that may act as the level-3 switch, in order of preference: Right Alt first. */
@@ -57,10 +71,13 @@ export function resolveKeys(km: Keymap, ks: KeysymTable, rewrites: ComposeRewrit
   // Num Lock is often on at the target (and its lock survives setxkbmap); some types (de(neo))
   // read it on typing keys. Outputs must hold with it on and off.
   const numLockMask = vmods.get('NumLock') ?? 0;
-  const level3 = level3Mask === 0 ? null : LEVEL3_CANDIDATES.find((u) => {
-    const name = keyNameAt(km, u, byCode);
-    return name !== undefined && km.symbols.get(name)?.levels[0]?.[0] === 'ISO_Level3_Shift';
-  }) ?? null;
+  const level3 =
+    level3Mask === 0
+      ? null
+      : (LEVEL3_CANDIDATES.find((u) => {
+          const name = keyNameAt(km, u, byCode);
+          return name !== undefined && km.symbols.get(name)?.levels[0]?.[0] === 'ISO_Level3_Shift';
+        }) ?? null);
 
   const value = (name: string): number => {
     const v = ks.value(name);
@@ -87,7 +104,9 @@ export function resolveKeys(km: Keymap, ks: KeysymTable, rewrites: ComposeRewrit
     if (!sym || usage === level3) continue;
     // Levels with several keysyms (an xkbcommon extension the X server lacks) type nothing here.
     const syms = sym.levels.map((l) => (l.length === 1 ? value(l[0]!) : NO_SYMBOL));
-    const types = sym.type ? [sym.type] : [automaticType(syms, ks.ucs, 'xkbcommon'), automaticType(syms, ks.ucs, 'x11')];
+    const types = sym.type
+      ? [sym.type]
+      : [automaticType(syms, ks.ucs, 'xkbcommon'), automaticType(syms, ks.ucs, 'x11')];
     if (!km.types.has(types[0]!)) throw new GenError('KEYMAP_MISSING', `key <${name}>: no type ${types[0]}`);
     const at = (state: number): string => {
       const altgr = (state & 2) !== 0;

@@ -15,9 +15,19 @@ export interface RegistryLayout {
   iso3166: string[];
 }
 
-const unquote = (s: string): string => s.trim().replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
+const unquote = (s: string): string =>
+  s
+    .trim()
+    .replace(/^'(.*)'$/, '$1')
+    .replace(/''/g, "'");
 const list = (s: string | undefined): string[] =>
-  s === undefined ? [] : s.replace(/^\[|\]$/g, '').split(',').map(unquote).filter((x) => x !== '');
+  s === undefined
+    ? []
+    : s
+        .replace(/^\[|\]$/g, '')
+        .split(',')
+        .map(unquote)
+        .filter((x) => x !== '');
 
 /** Parses the `layouts:` part of `xkbcli list` (a YAML list of flat maps). */
 export function parseXkbcliList(text: string): Map<string, RegistryLayout> {

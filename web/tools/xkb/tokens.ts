@@ -16,7 +16,8 @@ export function tokenize(text: string): Token[] {
   while (PATTERN.lastIndex < text.length) {
     const start = PATTERN.lastIndex;
     const m = PATTERN.exec(text);
-    if (!m) throw new GenError('KEYMAP_SYNTAX', `line ${line}: unexpected ${JSON.stringify(text.slice(start, start + 20))}`);
+    if (!m)
+      throw new GenError('KEYMAP_SYNTAX', `line ${line}: unexpected ${JSON.stringify(text.slice(start, start + 20))}`);
     if (m[1] !== undefined) out.push({ kind: 'keyname', text: m[1], line });
     else if (m[2] !== undefined) out.push({ kind: 'string', text: m[2], line });
     else if (m[3] !== undefined) out.push({ kind: 'word', text: m[3], line });

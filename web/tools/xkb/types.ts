@@ -8,7 +8,14 @@ import { keysymCase, type CaseFlavour } from './case.ts';
 import type { Keymap } from './keymap.ts';
 
 const REAL_MODS: Record<string, number> = {
-  Shift: 0x01, Lock: 0x02, Control: 0x04, Mod1: 0x08, Mod2: 0x10, Mod3: 0x20, Mod4: 0x40, Mod5: 0x80,
+  Shift: 0x01,
+  Lock: 0x02,
+  Control: 0x04,
+  Mod1: 0x08,
+  Mod2: 0x10,
+  Mod3: 0x20,
+  Mod4: 0x40,
+  Mod5: 0x80,
 };
 export const SHIFT = 0x01;
 export const LOCK = 0x02;
@@ -27,7 +34,8 @@ export function virtualModMasks(km: Keymap): Map<string, number> {
       const symbols = km.symbols.get(key);
       const sym = symbols?.levels[0]?.[0];
       const fromInterpret = sym === undefined ? undefined : km.interpretVmods.get(sym);
-      for (const vmod of symbols?.vmods ?? (fromInterpret ? [fromInterpret] : [])) masks.set(vmod, (masks.get(vmod) ?? 0) | bit);
+      for (const vmod of symbols?.vmods ?? (fromInterpret ? [fromInterpret] : []))
+        masks.set(vmod, (masks.get(vmod) ?? 0) | bit);
     }
   }
   return masks;
@@ -78,7 +86,11 @@ const isKeypad = (ks: number): boolean => ks >= 0xff80 && ks <= 0xffbd;
  * The type xkb picks for a key with no explicit type, from its group 1 keysyms (first keysym of
  * each level, 0 for NoSymbol) and a case judgement. Wider than 4 levels: EIGHT_LEVEL.
  */
-export function automaticType(syms: readonly number[], ucs: (ks: number) => number | undefined, flavour: CaseFlavour): string {
+export function automaticType(
+  syms: readonly number[],
+  ucs: (ks: number) => number | undefined,
+  flavour: CaseFlavour,
+): string {
   const lower = (i: number): boolean => keysymCase(ucs(syms[i] ?? 0), flavour) === 'lower';
   const upper = (i: number): boolean => keysymCase(ucs(syms[i] ?? 0), flavour) === 'upper';
   const keypad = isKeypad(syms[0] ?? 0) || isKeypad(syms[1] ?? 0);

@@ -29,12 +29,14 @@ const makeHooks = (client: HarnessClient) => ({
   client,
   /** Fetch fixtures once; resolves to their byte sizes. */
   async load(names: string[]): Promise<number[]> {
-    return Promise.all(names.map(async (n) => {
-      const res = await fetch(`/${n}`);
-      if (!res.ok) throw new Error(`fixture ${n}: HTTP ${res.status}`);
-      jpegs.set(n, new Uint8Array(await res.arrayBuffer()));
-      return jpegs.get(n)!.byteLength;
-    }));
+    return Promise.all(
+      names.map(async (n) => {
+        const res = await fetch(`/${n}`);
+        if (!res.ok) throw new Error(`fixture ${n}: HTTP ${res.status}`);
+        jpegs.set(n, new Uint8Array(await res.arrayBuffer()));
+        return jpegs.get(n)!.byteLength;
+      }),
+    );
   },
   /** Send frames back to back, synchronously; returns each buffer's byteLength after (0 = transferred). */
   send(frames: { name: string; seq: number }[]): number[] {
@@ -68,7 +70,9 @@ const makeHooks = (client: HarnessClient) => ({
 
 export type VideoHooks = ReturnType<typeof makeHooks>;
 declare global {
-  interface Window { video: VideoHooks }
+  interface Window {
+    video: VideoHooks;
+  }
 }
 
 export function installHooks(client: HarnessClient): void {

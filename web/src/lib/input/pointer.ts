@@ -6,11 +6,23 @@
 import { ABS_MAX, MouseButton } from '../../../../protocol/reports.ts';
 
 /** A rectangle in CSS pixels, as from `getBoundingClientRect()`. */
-export interface Rect { left: number; top: number; width: number; height: number }
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 /** Intrinsic video size in pixels (`videoWidth`/`videoHeight`). */
-export interface Size { width: number; height: number }
+export interface Size {
+  width: number;
+  height: number;
+}
 /** Absolute target position, 0..32767 on both axes; `inside` is false over the letterbox bars. */
-export interface AbsPoint { x: number; y: number; inside: boolean }
+export interface AbsPoint {
+  x: number;
+  y: number;
+  inside: boolean;
+}
 
 /**
  * Where the video picture is drawn inside the element under `object-fit: contain` (CSS Images 3
@@ -42,7 +54,12 @@ export function mapToAbsolute(clientX: number, clientY: number, element: Rect, v
 }
 
 /** Absolute coordinates (0..32767) → client coordinates on the displayed picture. */
-export function absoluteToClient(x: number, y: number, element: Rect, video: Size): { clientX: number; clientY: number } {
+export function absoluteToClient(
+  x: number,
+  y: number,
+  element: Rect,
+  video: Size,
+): { clientX: number; clientY: number } {
   const r = displayedVideoRect(element, video);
   return { clientX: r.left + (x / ABS_MAX) * r.width, clientY: r.top + (y / ABS_MAX) * r.height };
 }
@@ -69,9 +86,16 @@ export function buttonsFromMouseEvent(buttons: number): number {
 /** WheelEvent delta per detent, by `deltaMode` (0 pixel, 1 line, 2 page). */
 export const WHEEL_DELTA_PER_DETENT = [100, 3, 1] as const;
 
-export interface WheelDelta { deltaX: number; deltaY: number; deltaMode: number }
+export interface WheelDelta {
+  deltaX: number;
+  deltaY: number;
+  deltaMode: number;
+}
 /** Detents for one report, each -127..127: `wheel` positive is scroll up, `pan` positive right. */
-export interface WheelDetents { wheel: number; pan: number }
+export interface WheelDetents {
+  wheel: number;
+  pan: number;
+}
 
 export interface WheelAccumulator {
   /** Adds one WheelEvent; returns the whole detents it completes (often 0 for touchpads). */

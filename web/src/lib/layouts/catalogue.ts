@@ -14,7 +14,10 @@ function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-const words = (s: string): string[] => fold(s).split(/[^\p{L}\p{N}_-]+/u).filter(Boolean);
+const words = (s: string): string[] =>
+  fold(s)
+    .split(/[^\p{L}\p{N}_-]+/u)
+    .filter(Boolean);
 
 /** Entries grouped for a picker, groups and entries in catalogue order. */
 export function layoutGroups(): { group: string; entries: CatalogueEntry[] }[] {
@@ -61,7 +64,9 @@ export function searchLayouts(query: string): CatalogueEntry[] {
     ranked.push({ e, s: e === whole ? -1 : s, i });
   });
   // Ties: the plainer layout first ("German" before "German (Neo 2)"), then catalogue order.
-  return ranked.sort((a, b) => a.s - b.s || a.e.description.length - b.e.description.length || a.i - b.i).map((r) => r.e);
+  return ranked
+    .sort((a, b) => a.s - b.s || a.e.description.length - b.e.description.length || a.i - b.i)
+    .map((r) => r.e);
 }
 
 const loaded = new Map<string, Promise<Layout>>();
@@ -73,7 +78,8 @@ const loaded = new Map<string, Promise<Layout>>();
 export function loadLayout(name: string): Promise<Layout> {
   const entry = findLayout(name);
   const loader = entry && LOADERS[entry.name];
-  if (!entry || !loader) return Promise.reject(new LayoutError('unknown-layout', `no keyboard layout named ${JSON.stringify(name)}`));
+  if (!entry || !loader)
+    return Promise.reject(new LayoutError('unknown-layout', `no keyboard layout named ${JSON.stringify(name)}`));
   let p = loaded.get(entry.name);
   if (!p) {
     p = loader().then((m) => layoutFromData(m.default));

@@ -8,6 +8,15 @@ export { repertoire, strokesFor, type Keystroke, type LookupOptions } from './ke
 export { deadKeyLabel, labelsFor, type KeyLabels } from './labels.ts';
 export { layoutFromData, type Layout } from './layout.ts';
 export type { CatalogueEntry, KeyData, LayoutData } from './layout-data.ts';
-export { chunkSteps, findUntypable, planText, RATE_PRESETS, type CharRef, type Plan, type PlanOptions, type RatePreset } from './planner.ts';
+export {
+  chunkSteps,
+  findUntypable,
+  planText,
+  RATE_PRESETS,
+  type CharRef,
+  type Plan,
+  type PlanOptions,
+  type RatePreset,
+} from './planner.ts';
 export { translateKey, type KeyEventLike, type Translation, type TranslateOptions } from './translate.ts';
 export { UNICODE_FALLBACKS, type UnicodeFallback } from './unicode-input.ts';

@@ -64,7 +64,8 @@ export function strokeIndex(layout: Layout, opts: LookupOptions): StrokeIndex {
       if (!first) continue;
       for (const [next, result] of Object.entries(table)) {
         const second = direct.get(next);
-        if (second && !direct.has(result)) offer(result, [...first.strokes, ...second.strokes], DEAD_PAIR_COST + first.cost + second.cost);
+        if (second && !direct.has(result))
+          offer(result, [...first.strokes, ...second.strokes], DEAD_PAIR_COST + first.cost + second.cost);
       }
     }
   }

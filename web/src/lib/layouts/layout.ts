@@ -39,11 +39,13 @@ export function layoutFromData(data: unknown): Layout {
   const keys = new Map<number, KeyData>();
   for (const [k, v] of Object.entries(d.keys)) {
     const usage = /^0x[0-9a-f]{2}$/.test(k) ? parseInt(k, 16) : NaN;
-    if (Number.isNaN(usage) || !isRecord(v) || !isOutputs(v['levels']) || !isOutputs(v['caps'])) bad(name, `bad key ${k}`);
+    if (Number.isNaN(usage) || !isRecord(v) || !isOutputs(v['levels']) || !isOutputs(v['caps']))
+      bad(name, `bad key ${k}`);
     keys.set(usage, v as unknown as KeyData);
   }
   for (const [k, v] of Object.entries(d.dead)) {
-    if (!k.startsWith('dead_') || !isRecord(v) || !Object.values(v).every((s) => typeof s === 'string')) bad(name, `bad dead key ${k}`);
+    if (!k.startsWith('dead_') || !isRecord(v) || !Object.values(v).every((s) => typeof s === 'string'))
+      bad(name, `bad dead key ${k}`);
   }
   return {
     name,

@@ -60,7 +60,7 @@ const TAB = 0x2b;
 
 /** Code points of `text` with their index; `\r\n` comes out as one `\n`, a lone `\r` as `\n`. */
 export function* charsOf(text: string): Generator<CharRef> {
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const char = String.fromCodePoint(text.codePointAt(i)!);
     if (char === '\r') {
       yield { char: '\n', index: i };
@@ -77,7 +77,8 @@ const isControl = (cp: number): boolean => cp < 0x20 || (cp >= 0x7f && cp < 0xa0
 type Resolved = { unit: Unit; via: 'layout' | 'unicode' } | undefined;
 
 function resolve(char: string, layout: Layout, opts: PlanOptions): Resolved {
-  if (char === '\n' || char === '\t') return { unit: { strokes: [{ chord: NO_CHORD, usage: char === '\n' ? ENTER : TAB }] }, via: 'layout' };
+  if (char === '\n' || char === '\t')
+    return { unit: { strokes: [{ chord: NO_CHORD, usage: char === '\n' ? ENTER : TAB }] }, via: 'layout' };
   const cp = char.codePointAt(0)!;
   if (isControl(cp)) return undefined;
   const strokes = strokesFor(layout, char, { capsLock: opts.capsLock, deadKeys: opts.deadKeys ?? true });

@@ -81,7 +81,9 @@ export function sequenceToSteps(units: readonly Unit[], timing: StepTiming): Bat
       cur = stage;
     }
   };
-  const all = units.flatMap((u, ui) => u.strokes.map((s, si) => ({ s, last: si === u.strokes.length - 1, unit: u, ui })));
+  const all = units.flatMap((u, ui) =>
+    u.strokes.map((s, si) => ({ s, last: si === u.strokes.length - 1, unit: u, ui })),
+  );
   all.forEach(({ s, last, unit }, i) => {
     moveTo(s.chord);
     emit(s.chord, s.usage);

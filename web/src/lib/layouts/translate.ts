@@ -68,5 +68,9 @@ export function translateKey(e: KeyEventLike, layout: Layout, opts: TranslateOpt
   const strokes = strokesFor(layout, e.key, { capsLock: opts.capsLock });
   if (!strokes) return { kind: 'untypable', char: e.key };
   const units = [{ strokes: strokes.map((k) => strokeOn(layout, k)) }];
-  return { kind: 'type', char: e.key, steps: sequenceToSteps(units, { reportDelayMs: opts.reportDelayMs ?? 0, charDelayMs: opts.charDelayMs ?? 0 }) };
+  return {
+    kind: 'type',
+    char: e.key,
+    steps: sequenceToSteps(units, { reportDelayMs: opts.reportDelayMs ?? 0, charDelayMs: opts.charDelayMs ?? 0 }),
+  };
 }

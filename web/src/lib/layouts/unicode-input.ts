@@ -27,7 +27,9 @@ export type UnicodeFallback = (typeof UNICODE_FALLBACKS)[number];
 /** HID usages (page 0x07) of the keypad digits 0..9. */
 const NUMPAD = [0x62, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61] as const;
 /** US positions of the hex digits 0-9 (0x27, 0x1E..0x26) and a-f (0x04..0x09). */
-const US_HEX = [0x27, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09] as const;
+const US_HEX = [
+  0x27, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+] as const;
 /** HID usage of Num Lock, for toggling it around Alt codes. */
 export const NUM_LOCK_USAGE = 0x53;
 
@@ -48,7 +50,8 @@ function single(layout: Layout, char: string, capsLock: boolean, eitherCase = fa
 
 /** The key whose letter is `lower`/upper case at base/Shift level (for Ctrl+Shift+U, Alt+X). */
 function letterKey(layout: Layout, lower: string): number | undefined {
-  for (const [usage, key] of layout.keys) if (key.levels[0] === lower || key.levels[1] === lower.toUpperCase()) return usage;
+  for (const [usage, key] of layout.keys)
+    if (key.levels[0] === lower || key.levels[1] === lower.toUpperCase()) return usage;
   return undefined;
 }
 
@@ -66,7 +69,12 @@ function typed(layout: Layout, text: string, capsLock: boolean): Stroke[] | unde
  * The unit that enters code point `cp` with `method`, or undefined if the method cannot (a key
  * it needs is missing from the layout, or the character is outside Windows-1252 for Alt codes).
  */
-export function unicodeInputUnit(cp: number, method: UnicodeFallback, layout: Layout, capsLock: boolean): Unit | undefined {
+export function unicodeInputUnit(
+  cp: number,
+  method: UnicodeFallback,
+  layout: Layout,
+  capsLock: boolean,
+): Unit | undefined {
   const hex = cp.toString(16);
   switch (method) {
     case 'skip':
@@ -75,7 +83,10 @@ export function unicodeInputUnit(cp: number, method: UnicodeFallback, layout: La
       const u = letterKey(layout, 'u');
       const rest = typed(layout, `${hex} `, capsLock);
       if (u === undefined || !rest) return undefined;
-      return { strokes: [{ chord: chordOf(Modifier.LeftCtrl | Modifier.LeftShift), usage: u }, ...rest], releaseAfter: true };
+      return {
+        strokes: [{ chord: chordOf(Modifier.LeftCtrl | Modifier.LeftShift), usage: u }, ...rest],
+        releaseAfter: true,
+      };
     }
     case 'windows': {
       const byte = windows1252Byte(cp);
@@ -93,8 +104,13 @@ export function unicodeInputUnit(cp: number, method: UnicodeFallback, layout: La
     case 'macos': {
       const option = chordOf(Modifier.LeftAlt);
       const utf16 = String.fromCodePoint(cp);
-      const digits = Array.from({ length: utf16.length }, (_, i) => utf16.charCodeAt(i).toString(16).padStart(4, '0')).join('');
-      return { strokes: [...digits].map((d) => ({ chord: option, usage: US_HEX[parseInt(d, 16)]! })), releaseAfter: true };
+      const digits = Array.from({ length: utf16.length }, (_, i) =>
+        utf16.charCodeAt(i).toString(16).padStart(4, '0'),
+      ).join('');
+      return {
+        strokes: [...digits].map((d) => ({ chord: option, usage: US_HEX[parseInt(d, 16)]! })),
+        releaseAfter: true,
+      };
     }
   }
 }
