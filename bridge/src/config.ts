@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { AuthConfig } from './auth/index.ts';
 import type { HidPaths } from './hid/relay.ts';
 import type { VideoSourceConfig } from './video/source.ts';
 
@@ -15,6 +16,12 @@ export interface BridgeConfig {
   video: VideoSourceConfig;
   /** Serve HTTPS/WSS with this PEM certificate and key (needed for ImageDecoder off localhost). */
   tls?: { certFile: string; keyFile: string };
+  /**
+   * Accounts and sessions (always on). loadConfig fills it in (default usersFile
+   * /etc/webkvm/users.json); a config built by hand without it gets a fresh private temp dir,
+   * so a test bridge starts in setup-required state with no accounts.
+   */
+  auth?: AuthConfig;
 }
 
 /** Defaults for a Raspberry Pi: the gadget's nodes in creation order and uStreamer on loopback. */
