@@ -3,6 +3,15 @@
  * bridge's command video source spawns (the sim only describes it). ffmpeg grabs the Xvfb screen
  * with x11grab, including the pointer as a capture card would see it, and writes
  * `--ffmpeg\r\nContent-type: image/jpeg\r\nContent-length: N\r\n\r\n<jpeg>` parts (-f mpjpeg).
+ *
+ * Encoder settings that keep latency at one frame (issue 11, measured at 720p and 1080p):
+ * - `-threads 1`: ffmpeg's mjpeg encoder is frame-threaded by default and then holds about two
+ *   frames in flight (grab-to-bridge 80 ms instead of 20 ms at 720p); one thread encodes each frame
+ *   as it arrives.
+ * - `-fps_mode vfr`: the default constant-frame-rate muxing writes byte-identical copies of the
+ *   last frame whenever the encoder falls behind (3–8 % of frames at 720p, 48 % at 1080p, with a
+ *   backlog of seconds); variable frame rate writes each grabbed frame once and drops nothing new.
+ *   (`-fps_mode` replaced `-vsync` in ffmpeg 5.1, Debian bookworm's version.)
  */
 
 export interface VideoCommandOptions {
@@ -21,7 +30,7 @@ export interface VideoCommandOptions {
 export const DEFAULT_FPS = 30;
 export const DEFAULT_JPEG_QUALITY = 5;
 
-/** `ffmpeg -f x11grab ... -c:v mjpeg -q:v <q> -f mpjpeg -` for the given display and size. */
+/** `ffmpeg -f x11grab ... -c:v mjpeg -threads 1 -q:v <q> -fps_mode vfr -f mpjpeg -` for the given display and size. */
 export function videoCommand(o: VideoCommandOptions): string[] {
   return [
     'ffmpeg',
@@ -40,8 +49,12 @@ export function videoCommand(o: VideoCommandOptions): string[] {
     o.display,
     '-c:v',
     'mjpeg',
+    '-threads',
+    '1',
     '-q:v',
     String(o.quality ?? DEFAULT_JPEG_QUALITY),
+    '-fps_mode',
+    'vfr',
     '-f',
     'mpjpeg',
     '-',

@@ -54,7 +54,7 @@ describe('small helpers', () => {
   it('builds an ffmpeg x11grab → mpjpeg command for the screen', () => {
     const argv = videoCommand({ display: ':91', width: 800, height: 600, fps: 10 });
     expect(argv.join(' ')).toBe(
-      'ffmpeg -hide_banner -loglevel error -f x11grab -draw_mouse 1 -framerate 10 -video_size 800x600 -i :91 -c:v mjpeg -q:v 5 -f mpjpeg -',
+      'ffmpeg -hide_banner -loglevel error -f x11grab -draw_mouse 1 -framerate 10 -video_size 800x600 -i :91 -c:v mjpeg -threads 1 -q:v 5 -fps_mode vfr -f mpjpeg -',
     );
   });
 });
