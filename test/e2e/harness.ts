@@ -66,7 +66,8 @@ export async function startStack(opts: {
   );
   const proxy = await startOutageProxy(bridge.port);
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   const url = `http://127.0.0.1:${proxy.port}/`;
   await page.goto(url);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { makeKeyboardState, releaseOnBlur } from '../../../web/src/lib/input/keyboard-state.ts';
+import { makeKeyboardState } from '../../../web/src/lib/input/keyboard-state.ts';
 
 const bytes = (r: Uint8Array | null): number[] | null => (r ? [...r] : null);
 
@@ -98,30 +98,5 @@ describe('makeKeyboardState', () => {
     } finally {
       vi.useRealTimers();
     }
-  });
-});
-
-describe('releaseOnBlur', () => {
-  it('sends the zero report on blur until disposed', () => {
-    const target = new EventTarget();
-    const kb = makeKeyboardState();
-    const sent: number[][] = [];
-    const dispose = releaseOnBlur(target, kb, (r) => sent.push([...r]));
-    kb.down('AltLeft');
-    kb.down('Tab');
-    target.dispatchEvent(new Event('blur'));
-    expect(sent).toEqual([[0, 0, 0, 0, 0, 0, 0, 0]]);
-    expect(kb.held()).toEqual([]);
-    dispose();
-    target.dispatchEvent(new Event('blur'));
-    expect(sent).toHaveLength(1);
-  });
-
-  it('listens to the events it is given', () => {
-    const target = new EventTarget();
-    const send = vi.fn();
-    releaseOnBlur(target, makeKeyboardState(), send, ['blur', 'pagehide']);
-    target.dispatchEvent(new Event('pagehide'));
-    expect(send).toHaveBeenCalledTimes(1);
   });
 });

@@ -24,7 +24,8 @@ export function Screen(props: ScreenProps) {
     props.onReady((f) => video.frame(f.jpeg, f.seq, f.timestamp, f.sentAt), video);
     const stop = forwardInput(window, canvas, {
       send: (m) => props.session.send(m),
-      connected: () => props.session.info().state === 'open',
+      mayInput: () => props.session.info().state === 'open',
+      batchActive: () => props.session.batchActive(),
       videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
       translation: () => props.translation(),
     });

@@ -1,12 +1,19 @@
 import { mouseAbsReport, type Message } from '../../../protocol/index.ts';
 import { makeKeyboardState } from './input/keyboard-state.ts';
-import { translateKey, type Layout } from './layouts/index.ts';
 import { buttonsFromMouseEvent, makeWheelAccumulator, mapToAbsolute, type Size } from './input/pointer.ts';
+import { releaseMessages, watchFocusLoss } from './input/release.ts';
+import { translateKey, type Layout } from './layouts/index.ts';
 
 export interface ForwardingTarget {
   /** Sends if connected; false means the input was dropped (never replayed later). */
   send(m: Message): boolean;
-  connected(): boolean;
+  /**
+   * True while input may go to the target: connected, and this page holds control. Otherwise
+   * input is dropped here (a viewer's input is never sent; the bridge would refuse it anyway).
+   */
+  mayInput(): boolean;
+  /** A batch (paste) is playing on the bridge. */
+  batchActive(): boolean;
   /** The target's screen size in pixels, for letterboxing; 0×0 before the first frame. */
   videoSize(): Size;
   /**
@@ -26,9 +33,11 @@ function isOwnTextField(t: EventTarget | null): boolean {
 
 /**
  * Forwards the keyboard (on `keyRoot`) and the pointer (on `surface`, the video canvas) as HID
- * reports. Keys stay held while held. While disconnected, input is dropped and the local key
- * state cleared, so nothing typed offline is sent after reconnecting.
- * @returns a function removing every listener
+ * reports. Keys and buttons stay held while held, and are all released on the target when the
+ * page loses focus, is hidden or is left (input/release.ts). While input may not be sent
+ * (disconnected, or another client controls), it is dropped and the local state cleared, so
+ * nothing typed meanwhile is sent later.
+ * @returns a function releasing what is held and removing every listener
  */
 export function forwardInput(keyRoot: Window, surface: HTMLElement, target: ForwardingTarget): () => void {
   const keys = makeKeyboardState();
@@ -39,14 +48,24 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
   const sendKeys = (report: Uint8Array | null): void => {
     if (report && !target.send({ type: 'keyboard', report })) keys.releaseAll();
   };
+  /** Forgets everything held; tells the target too when this page may still send input. */
+  const releaseAll = (): void => {
+    const held = { keysHeld: keys.held().length, mouse: { ...last }, batchActive: target.batchActive() };
+    keys.releaseAll();
+    typed.clear();
+    wheel.reset();
+    last = { ...last, buttons: 0 };
+    if (target.mayInput()) for (const m of releaseMessages(held)) target.send(m);
+  };
   const sendMouse = (wheelDetents = 0, pan = 0): void => {
     target.send({ type: 'mouse', report: mouseAbsReport({ ...last, wheel: wheelDetents, pan }) });
   };
 
   const onKey = (e: KeyboardEvent): void => {
     if (isOwnTextField(e.target)) return;
-    if (!target.connected()) {
+    if (!target.mayInput()) {
       keys.releaseAll();
+      typed.clear();
       return;
     }
     if (e.type === 'keyup' && typed.delete(e.code)) {
@@ -84,12 +103,6 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     if (report || keys.held().includes(e.code) || e.type === 'keyup') e.preventDefault();
     sendKeys(report);
   };
-  const releaseKeys = (): void => {
-    if (keys.held().length > 0) sendKeys(keys.releaseAll());
-  };
-  const onVisibility = (): void => {
-    if (document.hidden) releaseKeys();
-  };
 
   const pointerAt = (e: MouseEvent): boolean => {
     const p = mapToAbsolute(e.clientX, e.clientY, surface.getBoundingClientRect(), target.videoSize());
@@ -97,7 +110,10 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     return p.inside;
   };
   const onPointer = (e: PointerEvent): void => {
-    if (!target.connected()) return;
+    if (!target.mayInput()) {
+      last = { ...last, buttons: 0 };
+      return;
+    }
     const inside = pointerAt(e);
     if (!inside && e.type === 'pointermove' && last.buttons === 0) return; // hovering the bars
     if (e.type === 'pointerdown') {
@@ -109,7 +125,7 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
   };
   const onWheel = (e: WheelEvent): void => {
     e.preventDefault();
-    if (!target.connected()) return;
+    if (!target.mayInput()) return;
     pointerAt(e);
     const d = wheel.add(e);
     if (d.wheel === 0 && d.pan === 0) return;
@@ -119,17 +135,15 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
 
   keyRoot.addEventListener('keydown', onKey, { capture: true });
   keyRoot.addEventListener('keyup', onKey, { capture: true });
-  keyRoot.addEventListener('blur', releaseKeys);
-  document.addEventListener('visibilitychange', onVisibility);
+  const stopWatch = watchFocusLoss(keyRoot, keyRoot.document, releaseAll);
   for (const t of ['pointermove', 'pointerdown', 'pointerup'] as const) surface.addEventListener(t, onPointer);
   surface.addEventListener('wheel', onWheel, { passive: false });
   surface.addEventListener('contextmenu', noMenu);
   return () => {
-    releaseKeys();
+    releaseAll();
+    stopWatch();
     keyRoot.removeEventListener('keydown', onKey, { capture: true });
     keyRoot.removeEventListener('keyup', onKey, { capture: true });
-    keyRoot.removeEventListener('blur', releaseKeys);
-    document.removeEventListener('visibilitychange', onVisibility);
     for (const t of ['pointermove', 'pointerdown', 'pointerup'] as const) surface.removeEventListener(t, onPointer);
     surface.removeEventListener('wheel', onWheel);
     surface.removeEventListener('contextmenu', noMenu);

@@ -20,6 +20,8 @@ export interface KvmSession {
   lastError: Accessor<string>;
   /** Sends if connected; returns false (message dropped, never replayed) otherwise. */
   send(m: Message): boolean;
+  /** A batch this page started is playing on the bridge (until its batch-end or a disconnect). */
+  batchActive(): boolean;
   /** Subscribes to batch progress and ends (paste, macros); returns an unsubscribe function. */
   onBatch(fn: (m: BatchProgress | BatchEnd) => void): () => void;
   decodeErrors(): Record<string, number>;
@@ -60,6 +62,7 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
   });
   const [lastError, setLastError] = createSignal('');
   const batchListeners = new Set<(m: BatchProgress | BatchEnd) => void>();
+  const activeBatches = new Set<number>();
 
   const onMessage = (m: Message): void => {
     switch (m.type) {
@@ -80,6 +83,7 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
         return;
       case 'batch-progress':
       case 'batch-end':
+        if (m.type === 'batch-end') activeBatches.delete(m.id);
         for (const fn of batchListeners) fn(m);
         return;
       case 'hello':
@@ -104,6 +108,7 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     onMessage,
     onInfo: (i) => {
       setInfo(i);
+      if (i.state !== 'open') activeBatches.clear();
       if (i.state !== 'open')
         setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
     },
@@ -115,7 +120,12 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     leds,
     video,
     lastError,
-    send: conn.send,
+    send: (m) => {
+      const sent = conn.send(m);
+      if (sent && m.type === 'batch') activeBatches.add(m.id);
+      return sent;
+    },
+    batchActive: () => activeBatches.size > 0,
     onBatch: (fn) => {
       batchListeners.add(fn);
       return () => batchListeners.delete(fn);

@@ -67,22 +67,3 @@ export function makeKeyboardState(): KeyboardStateMachine {
     },
   };
 }
-
-/**
- * Sends the all-keys-up report whenever `target` fires one of `events` (by default the window's
- * `blur`): once the page loses focus its keyups go elsewhere, and a key left down on the target
- * would auto-repeat there forever. Sent even with nothing held, since it is idempotent.
- * Returns a function that removes the listeners.
- */
-export function releaseOnBlur(
-  target: EventTarget,
-  state: Pick<KeyboardStateMachine, 'releaseAll'>,
-  send: (report: Uint8Array) => void,
-  events: readonly string[] = ['blur'],
-): () => void {
-  const onEvent = (): void => send(state.releaseAll());
-  for (const type of events) target.addEventListener(type, onEvent);
-  return () => {
-    for (const type of events) target.removeEventListener(type, onEvent);
-  };
-}
