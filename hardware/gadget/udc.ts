@@ -1,32 +1,30 @@
-import { entries, exists } from './configfs.ts';
-import { GadgetError } from './errors.ts';
+import { pickUdc } from '../../bridge/src/hid/udc.ts';
+import { GadgetError, ioError } from './errors.ts';
 
 /**
- * Picks the USB Device Controller to bind: the one named by the caller (--udc, WEBKVM_UDC), else
- * the first in /sys/class/udc by name. A Raspberry Pi has one (e.g. `fe980000.usb` on a Pi 4,
- * `20980000.usb` on a Zero), and only with the dwc2 overlay loaded.
+ * Picks the USB Device Controller to bind with the choice the bridge also watches (pickUdc in
+ * bridge/src/hid/udc.ts): the one named by the caller (--udc, WEBKVM_UDC), else the first in
+ * /sys/class/udc by name. A Raspberry Pi has one (e.g. `fe980000.usb` on a Pi 4, `20980000.usb`
+ * on a Zero), and only with the dwc2 overlay loaded.
  * @param udcClass the sysfs class directory, /sys/class/udc outside tests
- * @throws GadgetError 'no-udc' when the class is empty, 'udc-unknown' when `wanted` is missing
+ * @param wanted the UDC asked for; undefined or '' picks the first
+ * @throws GadgetError 'no-udc' when the class is empty, 'udc-unknown' when `wanted` is missing,
+ *   'permission' | 'io' when the class cannot be listed
  */
 export function chooseUdc(udcClass: string, wanted?: string): string {
-  const names = exists(udcClass) ? entries(udcClass).map((e) => e.name) : [];
-  if (wanted) {
-    if (!names.includes(wanted)) {
+  const choice = pickUdc({ udcClass, wanted });
+  if (choice.ok) return choice.udc;
+  switch (choice.code) {
+    case 'udc-unknown':
+      throw new GadgetError('udc-unknown', choice.message);
+    case 'no-udc':
       throw new GadgetError(
-        'udc-unknown',
-        `UDC "${wanted}" not found in ${udcClass} (have: ${names.join(', ') || 'none'})`,
+        'no-udc',
+        `${choice.message}: on a Raspberry Pi add "dtoverlay=dwc2,dr_mode=peripheral" ` +
+          'to config.txt, reboot and check that the dwc2 module is loaded (lsmod | grep dwc2); ' +
+          'the Pi must be plugged into the target with its USB-C/OTG port',
       );
-    }
-    return wanted;
+    case 'unreadable':
+      throw ioError('listing', udcClass, choice.cause);
   }
-  const first = names[0];
-  if (first === undefined) {
-    throw new GadgetError(
-      'no-udc',
-      `no USB device controller in ${udcClass}: on a Raspberry Pi add "dtoverlay=dwc2,dr_mode=peripheral" ` +
-        'to config.txt, reboot and check that the dwc2 module is loaded (lsmod | grep dwc2); ' +
-        'the Pi must be plugged into the target with its USB-C/OTG port',
-    );
-  }
-  return first;
 }
