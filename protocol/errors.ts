@@ -10,7 +10,10 @@ export const ERROR_CODES = [
   'bad-field', // a field of the wrong type, length or range
   'not-allowed', // a valid message this peer may not send (e.g. a status message from a client)
   'hid-offline', // the HID device for a report is not available; the report was dropped
-  'busy', // a batch is already playing
+  'busy', // a batch is already playing, or the HID device's queue is full (the report was not queued)
+  'unauthorized', // no valid session token in hello (closes with 4001), or the session was revoked
+  'not-controller', // input from a client that is not the controller; the message names the controller
+  'rate-limited', // input above the client's rate; the message was refused, not queued
   'internal', // a bug on the sender's side; details in the message
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

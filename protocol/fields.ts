@@ -5,18 +5,36 @@ import { ProtocolError } from './errors.ts';
  * ProtocolError('bad-field'); decode() catches it, so nothing escapes to the caller's event loop.
  */
 function bad(name: string, want: string, got: unknown): never {
-  const shown =
-    got instanceof Uint8Array
-      ? `bin(${got.byteLength})`
-      : typeof got === 'string'
-        ? JSON.stringify(got.slice(0, 32))
-        : String(got);
-  throw new ProtocolError('bad-field', `${name}: expected ${want}, got ${shown}`);
+  throw new ProtocolError('bad-field', `${name}: expected ${want}, got ${describe(got)}`);
 }
 
+/**
+ * Names a decoded value by its type and size only. Error texts never embed the value itself: a
+ * 1 MiB string or array turned into text would cost the event loop seconds, and would carry
+ * client-sent text into logs.
+ */
+export function describe(v: unknown): string {
+  if (v instanceof Uint8Array) return `bin(${v.byteLength})`;
+  if (typeof v === 'string') return `str(${v.length})`;
+  if (Array.isArray(v)) return `array(${v.length})`;
+  if (typeof v === 'number') return Number.isInteger(v) ? (v < 0 ? 'negative int' : 'int') : 'float';
+  if (v === null) return 'nil';
+  return typeof v; // boolean; nothing else survives scanMessage()
+}
+
+/**
+ * A non-negative integer up to `max`. A float-encoded integer (e.g. `cb 3ff0…` for 1.0) is refused
+ * too, but by decode(), which knows the wire types (see scan.ts), not here.
+ */
 export function uint(v: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) bad(name, `integer 0..${max}`, v);
   return v;
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<T extends string>(v: unknown, name: string, values: readonly T[]): T {
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) bad(name, values.join('|'), v);
+  return v as T;
 }
 
 /** A finite number, e.g. a timestamp in ms since the Unix epoch. */

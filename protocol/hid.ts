@@ -1,4 +1,4 @@
-import { arity, bin, list, str, uint } from './fields.ts';
+import { arity, bin, list, oneOf, str, uint } from './fields.ts';
 import { ProtocolError } from './errors.ts';
 import { KEYBOARD_REPORT_BYTES, MOUSE_ABS_REPORT_BYTES, MOUSE_REL_REPORT_BYTES } from './reports.ts';
 
@@ -155,13 +155,10 @@ export function hidFromWire(tag: number, w: readonly unknown[]): HidMessage | un
       };
     case HidTag.batchEnd: {
       arity(w, 'batch-end', 4);
-      const outcome = str(w[2], 'batch-end.outcome', 16);
-      if (!(BATCH_OUTCOMES as readonly string[]).includes(outcome))
-        throw new ProtocolError('bad-field', `batch-end.outcome: unknown ${JSON.stringify(outcome)}`);
       return {
         type: 'batch-end',
         id: uint(w[1], 'batch-end.id', 0xffffffff),
-        outcome: outcome as BatchEnd['outcome'],
+        outcome: oneOf(w[2], 'batch-end.outcome', BATCH_OUTCOMES),
         sent: uint(w[3], 'batch-end.sent'),
         reason: str(w[4], 'batch-end.reason', 256),
       };

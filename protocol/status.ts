@@ -1,5 +1,4 @@
-import { arity, bool, num, str, uint } from './fields.ts';
-import { ProtocolError } from './errors.ts';
+import { arity, bool, num, oneOf, str, uint } from './fields.ts';
 
 export const StatusTag = { hid: 0x20, leds: 0x21, video: 0x22 } as const;
 
@@ -60,19 +59,15 @@ export function statusToWire(m: StatusMessage): unknown[] {
 
 export function statusFromWire(tag: number, w: readonly unknown[]): StatusMessage | undefined {
   switch (tag) {
-    case StatusTag.hid: {
+    case StatusTag.hid:
       arity(w, 'hid-status', 4);
-      const host = str(w[4], 'hid-status.host', 16);
-      if (!(USB_HOST_STATES as readonly string[]).includes(host))
-        throw new ProtocolError('bad-field', `hid-status.host: unknown ${JSON.stringify(host)}`);
       return {
         type: 'hid-status',
         keyboard: bool(w[1], 'hid-status.keyboard'),
         mouse: bool(w[2], 'hid-status.mouse'),
         mouseRel: bool(w[3], 'hid-status.mouseRel'),
-        host: host as UsbHostState,
+        host: oneOf(w[4], 'hid-status.host', USB_HOST_STATES),
       };
-    }
     case StatusTag.leds:
       arity(w, 'leds', 1);
       return { type: 'leds', leds: uint(w[1], 'leds.leds', 0xff) };

@@ -46,6 +46,11 @@ describe('codec round trips', () => {
       })),
     },
     { type: 'error', code: 'busy', message: 'a batch is already playing' },
+    { type: 'hello', version: 2, capabilities: ['batch'], agent: 'pwa/0.2', token: 'x'.repeat(256) },
+    { type: 'control-request', take: true },
+    { type: 'control-release' },
+    { type: 'control-status', controller: 7, controllerUser: 'ann', you: 9, role: 'admin', waiting: ['bob', 'cy'] },
+    { type: 'batch-progress', id: 1, sent: 2 ** 40, total: 2 ** 40 },
   ])('keeps a $type message intact', (m) => {
     const result = decode(encode(m), 16 * 1024 * 1024);
     expect(result.ok).toBe(true);
@@ -71,7 +76,7 @@ describe('codec refusals', () => {
     ['an empty array', [], 'malformed'],
     ['a float tag', [1.5], 'malformed'],
     ['a negative tag', [-1], 'malformed'],
-    ['an undefined tag', [0x42, 1], 'unknown-type'],
+    ['an undefined tag', [0x55, 1], 'unknown-type'],
     ['a string in place of a report', [0x10, 'abcdefgh'], 'bad-field'],
     ['an extra field', [0x17, 1], 'bad-field'],
     ['a batch step for an unknown device', [0x13, 1, [[3, new Uint8Array(8), 0]]], 'bad-field'],

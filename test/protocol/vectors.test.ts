@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, MAX_CLIENT_MESSAGE_BYTES, type Message } from '../../protocol/index.ts';
+import {
+  decode,
+  decodeClient,
+  decodeServer,
+  encode,
+  MAX_CLIENT_MESSAGE_BYTES,
+  MAX_SERVER_MESSAGE_BYTES,
+  type Message,
+} from '../../protocol/index.ts';
 
 // The vectors live in protocol/README.md so the spec and the tests cannot drift apart.
 const readme = readFileSync(new URL('../../protocol/README.md', import.meta.url), 'utf8');
@@ -17,6 +25,7 @@ const cells = (row: string): string[] =>
 
 const valid = rows.map(cells).filter((c) => c.length === 3 && c[1]!.startsWith('{'));
 const invalid = rows.map(cells).filter((c) => c.length === 3 && !c[1]!.startsWith('{'));
+const directional = rows.map(cells).filter((c) => c.length === 4 && (c[1] === 'bridge' || c[1] === 'client'));
 
 /** Normalises Buffers (Node's msgpackr output) to plain Uint8Arrays so toEqual compares bytes. */
 function plain(v: unknown): unknown {
@@ -45,6 +54,9 @@ describe('protocol/README.md test vectors', () => {
         'mouse-rel',
         'ping',
         'pong',
+        'control-request',
+        'control-release',
+        'control-status',
         'release-all',
         'video-status',
       ].sort(),
@@ -66,5 +78,25 @@ describe('protocol/README.md test vectors', () => {
     const result = decode(fromHex(hex!), MAX_CLIENT_MESSAGE_BYTES);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe(code);
+  });
+});
+
+describe('protocol/README.md direction vectors', () => {
+  it('has some', () => expect(directional.length).toBeGreaterThan(3));
+
+  it.each(directional)('refuses %s at the %s with code %s', (hex, receiver, code) => {
+    const bytes = fromHex(hex!);
+    const result =
+      receiver === 'bridge'
+        ? decodeClient(bytes, MAX_CLIENT_MESSAGE_BYTES)
+        : decodeServer(bytes, MAX_SERVER_MESSAGE_BYTES);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe(code);
+  });
+
+  it.each(valid)('lets %s through in its own direction', (_name, _json, hex) => {
+    const bytes = fromHex(hex!);
+    const either = decodeClient(bytes, MAX_CLIENT_MESSAGE_BYTES).ok || decodeServer(bytes, MAX_SERVER_MESSAGE_BYTES).ok;
+    expect(either).toBe(true);
   });
 });
