@@ -9,12 +9,15 @@ import {
   type Message,
   type VideoStatus,
 } from '../../protocol/index.ts';
+import { authForBridge } from './auth/bridge.ts';
+import type { AuthOptions, AuthService, Role } from './auth/index.ts';
+import { mountApi } from './auth/routes.ts';
 import type { BridgeConfig } from './config.ts';
 import { Counters, makeRateLimitedLog } from './counters.ts';
 import { FrameFanout, type Viewer } from './fanout.ts';
 import type { HidFs } from './hid/device.ts';
 import { HidRelay } from './hid/relay.ts';
-import { loadStatic } from './static.ts';
+import { loadStatic, mountStatic } from './static.ts';
 import { startVideoSource, type VideoSource } from './video/source.ts';
 
 export const BRIDGE_AGENT = 'bridge/0.1.0';
@@ -30,6 +33,13 @@ export interface Bridge {
   port: number;
   counters: Counters;
   relay: HidRelay;
+  /** Accounts, sessions, Host/Origin policy (bridge/src/auth). */
+  auth: AuthService;
+  /**
+   * A fresh one-time login token (1 h, single use) for `user` (default 'local', made as a
+   * passwordless `role`, default admin, if missing). npm start prints `/#login=<it>`.
+   */
+  oneTimeLogin(opts?: { user?: string; role?: Role }): string;
   /** Clients connected now. */
   clients(): number;
   close(): Promise<void>;
@@ -42,6 +52,8 @@ export interface BridgeOptions {
   hidTimings?: { retryMs?: number; reopenMs?: number; readMs?: number };
   /** How long to keep retrying a busy port, ms (default 0: fail at once). */
   listenRetryMs?: number;
+  /** Auth knobs (tests: a cheap scrypt, a shorter throttle). */
+  auth?: AuthOptions;
 }
 
 /**
@@ -53,6 +65,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
   const log = opts.log ?? ((line: string) => console.log(`[bridge] ${line}`));
   const limited = makeRateLimitedLog(log);
   const counters = new Counters();
+  const { auth, dispose: disposeAuth } = authForBridge(config.auth, { ...opts.auth, counters, log });
   const sockets = new Set<uWS.WebSocket<UserData>>();
   const files = loadStatic(config.staticDir);
   if (files.size === 0) log(`no PWA build in ${config.staticDir}: run "npm run build"`);
@@ -221,34 +234,30 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     },
   });
 
-  app.get('/api/stats', (res) => {
-    const body = JSON.stringify({
-      clients: sockets.size,
-      hid: relay.status(),
-      leds: relay.currentLeds(),
-      video: { ...videoStatus, source: video.stats() },
-      counters: counters.snapshot(),
-      memory: process.memoryUsage(),
-    });
-    res.cork(() =>
-      res.writeHeader('content-type', 'application/json').writeHeader('cache-control', 'no-store').end(body),
-    );
+  mountApi(app, {
+    auth,
+    tls: Boolean(config.tls),
+    log: limited,
+    routes: [
+      {
+        method: 'get',
+        path: /^\/api\/stats$/,
+        access: 'viewer',
+        handler: () => ({
+          status: 200,
+          body: {
+            clients: sockets.size,
+            hid: relay.status(),
+            leds: relay.currentLeds(),
+            video: { ...videoStatus, source: video.stats() },
+            counters: counters.snapshot(),
+            memory: process.memoryUsage(),
+          },
+        }),
+      },
+    ],
   });
-  app.get('/*', (res, req) => {
-    const url = req.getUrl();
-    // Client-side routes fall back to the app shell; a missing asset is a real 404.
-    const file = files.get(url) ?? (url.includes('.') ? undefined : files.get('/'));
-    res.cork(() => {
-      if (!file) {
-        counters.inc('http.404');
-        res
-          .writeStatus(files.size === 0 ? '503 Service Unavailable' : '404 Not Found')
-          .end(files.size === 0 ? 'PWA not built: run npm run build' : 'not found');
-        return;
-      }
-      res.writeHeader('content-type', file.type).writeHeader('cache-control', file.cacheControl).end(file.body);
-    });
-  });
+  mountStatic(app, files, { tls: Boolean(config.tls), hostAllowed: (h) => auth.hosts.hostAllowed(h), counters });
 
   // uWS binds without SO_REUSEADDR, so after a restart the port stays taken while the previous
   // run's connections sit in TIME_WAIT (up to 60 s). Keep trying rather than give up.
@@ -263,15 +272,19 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
   if (!token) {
     relay.close();
     video.stop();
+    disposeAuth();
     throw new Error(`cannot listen on ${config.host}:${config.port} (port in use? set PORT)`);
   }
   const port = uWS.us_socket_local_port(token);
+  auth.bind(port, Boolean(config.tls));
   log(`listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port}`);
 
   return {
     port,
     counters,
     relay,
+    auth,
+    oneTimeLogin: (o) => auth.oneTimeLogin(o),
     clients: () => sockets.size,
     close: async () => {
       video.stop();
@@ -281,6 +294,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
       uWS.us_listen_socket_close(token);
       // Also drops idle HTTP keep-alive connections, so the port can be bound again at once.
       app.close();
+      disposeAuth();
     },
   };
 }
