@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensureSimDeps, missingSimPackages } from '../../hardware/sim/deps.ts';
 import { displayNumber } from '../../hardware/sim/display.ts';
 import { ReportFramer } from '../../hardware/sim/hid-endpoint.ts';
+import { parseGeometry } from '../../hardware/sim/terminal.ts';
 import { videoCommand } from '../../hardware/sim/video.ts';
 
 describe('the report framer', () => {
@@ -56,5 +57,13 @@ describe('small helpers', () => {
     expect(argv.join(' ')).toBe(
       'ffmpeg -hide_banner -loglevel error -f x11grab -draw_mouse 1 -framerate 10 -video_size 800x600 -i :91 -c:v mjpeg -threads 1 -q:v 5 -fps_mode vfr -f mpjpeg -',
     );
+  });
+
+  it.each([
+    ['WINDOW=2097164\nX=0\nY=0\nWIDTH=1280\nHEIGHT=720\nSCREEN=0\n', { x: 0, y: 0, width: 1280, height: 720 }],
+    ['WINDOW=6291468\nX=-3\nY=12\nWIDTH=724\nHEIGHT=460\nSCREEN=0\n', { x: -3, y: 12, width: 724, height: 460 }],
+    ['WINDOW=1\nX=0\nY=0\n', undefined],
+  ])('reads xdotool getwindowgeometry --shell output %#', (text, geometry) => {
+    expect(parseGeometry(text)).toEqual(geometry);
   });
 });
