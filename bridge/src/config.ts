@@ -32,6 +32,54 @@ export const PI_DEFAULTS: Omit<BridgeConfig, 'port' | 'host' | 'staticDir'> = {
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+/**
+ * The accounts on a Pi: in the bridge's StateDirectory (systemd makes /var/lib/webkvm, owned by
+ * the service user), the one place ProtectSystem=strict leaves writable. Sessions and the setup
+ * token sit next to it.
+ */
+export const DEFAULT_USERS_FILE = '/var/lib/webkvm/users.json';
+
+/** The accounts of npm start and of `npm run user` without BRIDGE_CONFIG: .run/auth in the checkout. */
+export const DEV_USERS_FILE = fileURLToPath(new URL('../../.run/auth/users.json', import.meta.url));
+
+/** @throws ConfigError for a field of the wrong type */
+function authConfig(raw: unknown, env: NodeJS.ProcessEnv): AuthConfig {
+  const a = (raw ?? {}) as Record<string, unknown>;
+  if (typeof a !== 'object' || Array.isArray(a)) throw new ConfigError('auth must be an object');
+  const str = (k: string): string | undefined => {
+    const v = a[k];
+    if (v !== undefined && typeof v !== 'string') throw new ConfigError(`auth.${k} must be a string`);
+    return v;
+  };
+  const list = (k: string): string[] | undefined => {
+    const v = a[k];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      throw new ConfigError(`auth.${k} must be an array of strings`);
+    return v;
+  };
+  const ms = (k: string): number | undefined => {
+    const v = a[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v > 0))
+      throw new ConfigError(`auth.${k} must be a positive integer (ms)`);
+    return v;
+  };
+  const sessionsFile = str('sessionsFile');
+  const setupTokenFile = str('setupTokenFile');
+  const allowedOrigins = list('allowedOrigins');
+  const allowedHosts = list('allowedHosts');
+  const sessionTtlMs = ms('sessionTtlMs');
+  const idleTtlMs = ms('idleTtlMs');
+  return {
+    usersFile: env.WEBKVM_USERS ?? str('usersFile') ?? DEFAULT_USERS_FILE,
+    ...(sessionsFile && { sessionsFile }),
+    ...(setupTokenFile && { setupTokenFile }),
+    ...(allowedOrigins && { allowedOrigins }),
+    ...(allowedHosts && { allowedHosts }),
+    ...(sessionTtlMs && { sessionTtlMs }),
+    ...(idleTtlMs && { idleTtlMs }),
+  };
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'config';
@@ -39,8 +87,9 @@ export class ConfigError extends Error {
 
 /**
  * Reads config: a JSON file named by env BRIDGE_CONFIG (fields of BridgeConfig, all optional),
- * then env PORT and HOST on top, then the Pi defaults for anything unset.
- * @throws ConfigError for an unreadable file, bad JSON or a bad port
+ * then env PORT, HOST and WEBKVM_USERS (auth.usersFile) on top, then the Pi defaults for anything
+ * unset.
+ * @throws ConfigError for an unreadable file, bad JSON, a bad port or a malformed auth block
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   let file: Partial<BridgeConfig> = {};
@@ -63,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     hid: { ...PI_DEFAULTS.hid, ...file.hid },
     video: file.video ?? PI_DEFAULTS.video,
     ...(file.tls && { tls: file.tls }),
+    auth: authConfig(file.auth, env),
   };
 }

@@ -8,6 +8,12 @@ import { startBridge } from './server.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const bridge = await startBridge(config, { listenRetryMs: 90_000 });
+  // The setup token itself is never logged (the journal is readable by group adm): only how to get one.
+  if (bridge.auth.setupRequired())
+    console.log(
+      `[bridge] no admin account yet (${config.auth?.usersFile}): only the setup page works; ` +
+        'get a one-time setup link with "sudo webkvm-user setup-link" (or "npm run user -- setup-link")',
+    );
   const stop = (signal: string): void => {
     console.log(`[bridge] ${signal}: releasing keys and stopping`);
     void bridge.close().then(() => process.exit(0));
