@@ -1,70 +1,50 @@
-import { createResource, createSignal, Show } from 'solid-js';
-import { Led, type Frame } from '../../protocol/index.ts';
-import { PastePanel } from './components/PastePanel.tsx';
-import { Screen } from './components/Screen.tsx';
-import { StatusBar } from './components/StatusBar.tsx';
-import { Toolbar } from './components/Toolbar.tsx';
-import { loadLayout } from './lib/layouts/index.ts';
-import { bridgeUrl, createKvmSession } from './lib/session.ts';
-import { makeSettings } from './lib/settings.ts';
-import type { VideoClient } from './video/video-client.ts';
+import { createSignal, Match, onMount, Switch } from 'solid-js';
+import { SetupPage } from './components/SetupPage.tsx';
+import { LoginPage } from './components/LoginPage.tsx';
+import { KvmView } from './KvmView.tsx';
+import { ApiError } from './lib/auth/api.ts';
+import { makeAuth } from './lib/auth/auth.ts';
+import { takeLinkToken } from './lib/auth/fragment.ts';
 
-declare global {
-  interface Window {
-    /** Read-only hooks for tests and benchmarks: frame stats and connection state. */
-    kvm?: { stats: () => Promise<unknown>; connection: () => unknown };
-  }
-}
-
+/**
+ * The page's root: the setup page (from a `#setup=` link), the login page while logged out, or
+ * the KVM. A `#login=` link (npm start) logs in with its one-time token. Both fragments are
+ * stripped from the address bar at once.
+ */
 export function App() {
-  let sink: ((f: Frame) => void) | null = null;
-  const [video, setVideo] = createSignal<VideoClient>();
-  const [pasteOpen, setPasteOpen] = createSignal(false);
-  const { settings, update } = makeSettings();
-  const [layout] = createResource(() => settings().targetLayout, loadLayout);
-  const session = createKvmSession({ url: bridgeUrl(), onFrame: (f) => sink?.(f) });
-  window.kvm = {
-    stats: async () => (await video()?.stats()) ?? null,
-    connection: () => ({
-      ...session.info(),
-      hid: session.hid(),
-      leds: session.leds(),
-      video: session.video(),
-      decodeErrors: session.decodeErrors(),
-    }),
-  };
-  const translation = () => {
-    const l = layout.state === 'ready' ? layout() : undefined;
-    return settings().typingMode === 'translated' && l
-      ? { layout: l, capsLock: (session.leds() & Led.CapsLock) !== 0 }
-      : null;
-  };
+  const auth = makeAuth();
+  const link = takeLinkToken();
+  const [setupToken, setSetupToken] = createSignal(link?.kind === 'setup' ? link.token : '');
+  const [linkNotice, setLinkNotice] = createSignal('');
+  const [linking, setLinking] = createSignal(link?.kind === 'login');
+  onMount(() => {
+    if (link?.kind !== 'login') return;
+    auth.loginOnce(link.token).then(
+      () => setLinking(false),
+      (e: unknown) => {
+        setLinking(false);
+        setLinkNotice(
+          e instanceof ApiError && e.code !== 'network'
+            ? 'This login link is not valid any more (each link works once). Log in with your password, or get a new link.'
+            : `Login link failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      },
+    );
+  });
   return (
-    <div class="app">
-      <StatusBar session={session} video={video} />
-      <Toolbar
-        settings={settings()}
-        update={update}
-        layoutError={layout.error ? `Layout: ${(layout.error as Error).message}` : ''}
-        onPaste={() => setPasteOpen(!pasteOpen())}
-      />
-      <Show when={pasteOpen()}>
-        <PastePanel
-          session={session}
-          layout={layout.state === 'ready' ? layout() : undefined}
-          settings={settings()}
-          update={update}
-          onClose={() => setPasteOpen(false)}
-        />
-      </Show>
-      <Screen
-        session={session}
-        translation={translation}
-        onReady={(s, v) => {
-          sink = s;
-          setVideo(() => v);
-        }}
-      />
-    </div>
+    <Switch>
+      <Match when={setupToken()}>
+        <SetupPage auth={auth} setupToken={setupToken()} onDone={() => setSetupToken('')} />
+      </Match>
+      <Match when={linking()}>
+        <main class="auth-page" role="status">
+          Logging in…
+        </main>
+      </Match>
+      <Match when={auth.session()}>{(s) => <KvmView auth={auth} account={s()} />}</Match>
+      <Match when={!auth.session()}>
+        <LoginPage auth={auth} notice={auth.endedReason() || linkNotice()} />
+      </Match>
+    </Switch>
   );
 }

@@ -27,6 +27,8 @@ const FALLBACK_LABELS: Record<UnicodeFallback, string> = {
  */
 export function PastePanel(props: {
   session: KvmSession;
+  /** This page controls the target; a paste is not offered otherwise. */
+  mayType: boolean;
   layout: Layout | undefined;
   settings: Settings;
   update: (p: Partial<Settings>) => void;
@@ -110,7 +112,11 @@ export function PastePanel(props: {
         <button
           data-testid="paste-start"
           disabled={
-            !plan() || plan()!.steps.length === 0 || running() !== null || props.session.info().state !== 'open'
+            !plan() ||
+            plan()!.steps.length === 0 ||
+            running() !== null ||
+            props.session.info().state !== 'open' ||
+            !props.mayType
           }
           onClick={start}
         >

@@ -7,6 +7,10 @@ import { makeVideoClient, type VideoClient } from '../video/video-client.ts';
 
 export interface ScreenProps {
   session: KvmSession;
+  /** This page controls the target (a viewer's input is never sent). */
+  mayInput: () => boolean;
+  /** Input was attempted without control. */
+  onBlockedInput: () => void;
   /** Translated typing's layout and Caps Lock, or null for positional typing. */
   translation: () => { layout: Layout; capsLock: boolean } | null;
   /** Receives the frame sink once the canvas exists. */
@@ -24,7 +28,8 @@ export function Screen(props: ScreenProps) {
     props.onReady((f) => video.frame(f.jpeg, f.seq, f.timestamp, f.sentAt), video);
     const stop = forwardInput(window, canvas, {
       send: (m) => props.session.send(m),
-      mayInput: () => props.session.info().state === 'open',
+      mayInput: () => props.session.info().state === 'open' && props.mayInput(),
+      blockedInput: () => props.onBlockedInput(),
       batchActive: () => props.session.batchActive(),
       videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
       translation: () => props.translation(),

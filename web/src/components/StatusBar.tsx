@@ -1,4 +1,4 @@
-import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import { Led } from '../../../protocol/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import type { VideoClient, VideoStats } from '../video/video-client.ts';
@@ -9,8 +9,12 @@ const LEDS: [string, number][] = [
   ['Scroll', Led.ScrollLock],
 ];
 
-/** Connection, HID, lock-key LEDs and frame-timing stats, refreshed every 500 ms. */
-export function StatusBar(props: { session: KvmSession; video: () => VideoClient | undefined }) {
+/** Connection, HID, lock-key LEDs and frame-timing stats, refreshed every 500 ms; `children` go at the end. */
+export function StatusBar(props: {
+  session: KvmSession;
+  video: () => VideoClient | undefined;
+  children?: JSX.Element;
+}) {
   const [stats, setStats] = createSignal<VideoStats | null>(null);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => {
@@ -28,6 +32,7 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
     const i = s.info();
     if (i.state === 'open') return `Connected${Number.isFinite(i.rttMs) ? ` · ${i.rttMs.toFixed(1)} ms RTT` : ''}`;
     if (i.state === 'connecting') return 'Connecting…';
+    if (i.state === 'refused') return `Refused: ${i.detail}`;
     const wait = Math.max(0, Math.ceil((i.retryAt - now()) / 1000));
     return `Disconnected (${i.detail}) · retrying in ${wait} s`;
   };
@@ -66,6 +71,7 @@ export function StatusBar(props: { session: KvmSession; video: () => VideoClient
           {s.lastError()}
         </span>
       </Show>
+      {props.children}
     </header>
   );
 }

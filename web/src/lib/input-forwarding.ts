@@ -1,4 +1,4 @@
-import { mouseAbsReport, type Message } from '../../../protocol/index.ts';
+import { mouseAbsReport, type ClientMessage } from '../../../protocol/index.ts';
 import { makeKeyboardState } from './input/keyboard-state.ts';
 import { buttonsFromMouseEvent, makeWheelAccumulator, mapToAbsolute, type Size } from './input/pointer.ts';
 import { releaseMessages, watchFocusLoss } from './input/release.ts';
@@ -6,7 +6,7 @@ import { translateKey, type Layout } from './layouts/index.ts';
 
 export interface ForwardingTarget {
   /** Sends if connected; false means the input was dropped (never replayed later). */
-  send(m: Message): boolean;
+  send(m: ClientMessage): boolean;
   /**
    * True while input may go to the target: connected, and this page holds control. Otherwise
    * input is dropped here (a viewer's input is never sent; the bridge would refuse it anyway).
@@ -14,6 +14,8 @@ export interface ForwardingTarget {
   mayInput(): boolean;
   /** A batch (paste) is playing on the bridge. */
   batchActive(): boolean;
+  /** A key or button was pressed while input may not be sent (e.g. to ask for control). */
+  blockedInput(): void;
   /** The target's screen size in pixels, for letterboxing; 0×0 before the first frame. */
   videoSize(): Size;
   /**
@@ -66,6 +68,7 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     if (!target.mayInput()) {
       keys.releaseAll();
       typed.clear();
+      if (e.type === 'keydown') target.blockedInput();
       return;
     }
     if (e.type === 'keyup' && typed.delete(e.code)) {
@@ -112,6 +115,7 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
   const onPointer = (e: PointerEvent): void => {
     if (!target.mayInput()) {
       last = { ...last, buttons: 0 };
+      if (e.type === 'pointerdown') target.blockedInput();
       return;
     }
     const inside = pointerAt(e);

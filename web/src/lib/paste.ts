@@ -3,7 +3,7 @@ import {
   type BatchEnd,
   type BatchProgress,
   type BatchStep,
-  type Message,
+  type ClientMessage,
 } from '../../../protocol/index.ts';
 import { chunkSteps } from './layouts/index.ts';
 
@@ -14,7 +14,7 @@ export interface PasteProgress {
 }
 
 export interface PasteSink {
-  send(m: Message): boolean;
+  send(m: ClientMessage): boolean;
   /** Subscribes to batch-progress and batch-end; returns an unsubscribe function. */
   onBatch(fn: (m: BatchProgress | BatchEnd) => void): () => void;
 }

@@ -3,12 +3,15 @@ import {
   assertNever,
   type BatchEnd,
   type BatchProgress,
+  type ClientMessage,
+  type ControlStatus,
+  type ErrorMsg,
   type Frame,
   type HidStatus,
-  type Message,
+  type ServerMessage,
   type VideoStatus,
 } from '../../../protocol/index.ts';
-import { makeConnection, type ConnectionInfo } from './connection.ts';
+import { INITIAL_INFO, makeConnection, type ConnectionInfo } from './connection.ts';
 
 export interface KvmSession {
   info: Accessor<ConnectionInfo>;
@@ -16,10 +19,16 @@ export interface KvmSession {
   /** LED bit mask: Num 0x01, Caps 0x02, Scroll 0x04, Compose 0x08, Kana 0x10. */
   leds: Accessor<number>;
   video: Accessor<VideoStatus>;
+  /** Who controls the target, as the bridge last said (null before the first control-status). */
+  control: Accessor<ControlStatus | null>;
   /** The last error the bridge reported, as "code: message" ('' if none). */
   lastError: Accessor<string>;
+  /** Subscribes to every error message the bridge sends; returns an unsubscribe function. */
+  onError(fn: (m: ErrorMsg) => void): () => void;
   /** Sends if connected; returns false (message dropped, never replayed) otherwise. */
-  send(m: Message): boolean;
+  send(m: ClientMessage): boolean;
+  /** Connects now, leaving a refusal or a retry wait. */
+  reconnect(): void;
   /** A batch this page started is playing on the bridge (until its batch-end or a disconnect). */
   batchActive(): boolean;
   /** Subscribes to batch progress and ends (paste, macros); returns an unsubscribe function. */
@@ -36,14 +45,13 @@ export function bridgeUrl(loc: Location = location): string {
  * One session with the bridge, bound to the current Solid owner (closed on cleanup). Status
  * messages become signals; frames go straight to `onFrame` without touching reactive state.
  */
-export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => void }): KvmSession {
-  const [info, setInfo] = createSignal<ConnectionInfo>({
-    state: 'connecting',
-    detail: '',
-    retryAt: 0,
-    rttMs: Number.NaN,
-    clockOffsetMs: 0,
-  });
+export function createKvmSession(opts: {
+  url: string;
+  /** The session token for the hello (read at every connection attempt). */
+  token: () => string;
+  onFrame: (f: Frame) => void;
+}): KvmSession {
+  const [info, setInfo] = createSignal<ConnectionInfo>(INITIAL_INFO);
   const [hid, setHid] = createSignal<HidStatus>({
     type: 'hid-status',
     keyboard: false,
@@ -60,11 +68,13 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     fps: 0,
     reason: 'connecting',
   });
+  const [control, setControl] = createSignal<ControlStatus | null>(null);
   const [lastError, setLastError] = createSignal('');
+  const errorListeners = new Set<(m: ErrorMsg) => void>();
   const batchListeners = new Set<(m: BatchProgress | BatchEnd) => void>();
   const activeBatches = new Set<number>();
 
-  const onMessage = (m: Message): void => {
+  const onMessage = (m: ServerMessage): void => {
     switch (m.type) {
       case 'frame':
         opts.onFrame(m);
@@ -78,8 +88,12 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
       case 'video-status':
         setVideo(m);
         return;
+      case 'control-status':
+        setControl(m);
+        return;
       case 'error':
         setLastError(`${m.code}: ${m.message}`);
+        for (const fn of errorListeners) fn(m);
         return;
       case 'batch-progress':
       case 'batch-end':
@@ -87,17 +101,9 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
         for (const fn of batchListeners) fn(m);
         return;
       case 'hello':
-        return;
       case 'ping':
       case 'pong':
-      case 'keyboard':
-      case 'mouse':
-      case 'mouse-rel':
-      case 'batch':
-      case 'batch-cancel':
-      case 'release-all':
-        setLastError(`internal: the bridge sent a client message (${m.type})`);
-        return;
+        return; // the connection handles these
       default:
         assertNever(m);
     }
@@ -105,12 +111,14 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
 
   const conn = makeConnection({
     url: opts.url,
+    token: opts.token,
     onMessage,
     onInfo: (i) => {
       setInfo(i);
-      if (i.state !== 'open') activeBatches.clear();
-      if (i.state !== 'open')
-        setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
+      if (i.state === 'open') return;
+      activeBatches.clear();
+      setControl(null);
+      setHid({ type: 'hid-status', keyboard: false, mouse: false, mouseRel: false, host: 'unknown' });
     },
   });
   onCleanup(() => conn.dispose());
@@ -119,7 +127,13 @@ export function createKvmSession(opts: { url: string; onFrame: (f: Frame) => voi
     hid,
     leds,
     video,
+    control,
     lastError,
+    onError: (fn) => {
+      errorListeners.add(fn);
+      return () => errorListeners.delete(fn);
+    },
+    reconnect: conn.reconnect,
     send: (m) => {
       const sent = conn.send(m);
       if (sent && m.type === 'batch') activeBatches.add(m.id);

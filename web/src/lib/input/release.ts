@@ -9,7 +9,7 @@
  * - `visibilitychange` on the document while `document.hidden` (tab switched, window minimised,
  *   phone locked). Page Visibility Level 2 §4; HTML §7.4.4.1 for pagehide.
  */
-import { mouseAbsReport, type Message } from '../../../../protocol/index.ts';
+import { mouseAbsReport, type ClientMessage } from '../../../../protocol/index.ts';
 
 export type FocusLossReason = 'blur' | 'pagehide' | 'hidden';
 
@@ -58,7 +58,7 @@ export interface HeldInput {
  *   character) and a keyboard report is refused 'busy', so only a held mouse button is released,
  *   with an absolute report at the same position and no buttons.
  */
-export function releaseMessages(held: HeldInput): Message[] {
+export function releaseMessages(held: HeldInput): ClientMessage[] {
   if (!held.batchActive) return [{ type: 'release-all' }];
   if (held.mouse.buttons === 0) return [];
   return [

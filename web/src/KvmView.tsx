@@ -1,0 +1,115 @@
+import { createEffect, createResource, createSignal, on, onMount, Show } from 'solid-js';
+import { Led, type Frame } from '../../protocol/index.ts';
+import { AccountBar } from './components/AccountBar.tsx';
+import { AdminPanel } from './components/AdminPanel.tsx';
+import { ControlBar } from './components/ControlBar.tsx';
+import { PastePanel } from './components/PastePanel.tsx';
+import { Screen } from './components/Screen.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { Toolbar } from './components/Toolbar.tsx';
+import { VersionRefused } from './components/VersionRefused.tsx';
+import { SESSION_ENDED, type Auth } from './lib/auth/auth.ts';
+import type { StoredSession } from './lib/auth/stored-session.ts';
+import { createControl } from './lib/control.ts';
+import { loadLayout } from './lib/layouts/index.ts';
+import { bridgeUrl, createKvmSession } from './lib/session.ts';
+import { makeSettings } from './lib/settings.ts';
+import type { VideoClient } from './video/video-client.ts';
+
+declare global {
+  interface Window {
+    /** Read-only hooks for tests and benchmarks: frame stats and connection state. */
+    kvm?: { stats: () => Promise<unknown>; connection: () => unknown };
+  }
+}
+
+/** The KVM itself for a logged-in user: status, control, toolbar, screen, paste and admin panels. */
+export function KvmView(props: { auth: Auth; account: StoredSession }) {
+  let sink: ((f: Frame) => void) | null = null;
+  const [video, setVideo] = createSignal<VideoClient>();
+  const [pasteOpen, setPasteOpen] = createSignal(false);
+  const [adminOpen, setAdminOpen] = createSignal(false);
+  const { settings, update } = makeSettings();
+  const [layout] = createResource(() => settings().targetLayout, loadLayout);
+  const session = createKvmSession({
+    url: bridgeUrl(),
+    token: () => props.auth.session()?.token ?? '',
+    onFrame: (f) => sink?.(f),
+  });
+  const control = createControl(session);
+  // An auth refusal on the socket means the token is dead: back to the login page.
+  createEffect(
+    on(
+      () => session.info().refusal,
+      (r) => {
+        if (r === 'unauthorized') props.auth.expire(SESSION_ENDED);
+      },
+    ),
+  );
+  // Also ask the API once, which refreshes the role an admin may have changed.
+  onMount(() => {
+    props.auth.me().catch((e: unknown) => console.warn('GET /api/me failed', e));
+  });
+  window.kvm = {
+    stats: async () => (await video()?.stats()) ?? null,
+    connection: () => ({
+      ...session.info(),
+      hid: session.hid(),
+      leds: session.leds(),
+      video: session.video(),
+      control: session.control(),
+      decodeErrors: session.decodeErrors(),
+    }),
+  };
+  const translation = () => {
+    const l = layout.state === 'ready' ? layout() : undefined;
+    return settings().typingMode === 'translated' && l
+      ? { layout: l, capsLock: (session.leds() & Led.CapsLock) !== 0 }
+      : null;
+  };
+  return (
+    <div class="app">
+      <StatusBar session={session} video={video}>
+        <AccountBar
+          session={props.account}
+          adminOpen={adminOpen()}
+          onAdmin={() => setAdminOpen(!adminOpen())}
+          onLogout={() => void props.auth.logout()}
+        />
+      </StatusBar>
+      <Show when={session.info().refusal === 'version'}>
+        <VersionRefused />
+      </Show>
+      <ControlBar control={control} />
+      <Show when={adminOpen() && props.account.role === 'admin'}>
+        <AdminPanel api={props.auth.api} self={props.account.user} onClose={() => setAdminOpen(false)} />
+      </Show>
+      <Toolbar
+        settings={settings()}
+        update={update}
+        layoutError={layout.error ? `Layout: ${(layout.error as Error).message}` : ''}
+        onPaste={() => setPasteOpen(!pasteOpen())}
+      />
+      <Show when={pasteOpen()}>
+        <PastePanel
+          session={session}
+          mayType={control.mayInput()}
+          layout={layout.state === 'ready' ? layout() : undefined}
+          settings={settings()}
+          update={update}
+          onClose={() => setPasteOpen(false)}
+        />
+      </Show>
+      <Screen
+        session={session}
+        mayInput={() => control.mayInput()}
+        onBlockedInput={() => control.inputWithoutControl()}
+        translation={translation}
+        onReady={(s, v) => {
+          sink = s;
+          setVideo(() => v);
+        }}
+      />
+    </div>
+  );
+}
