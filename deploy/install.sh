@@ -22,6 +22,8 @@ SRC_DIR=$(dirname "$DEPLOY_DIR")
 . "$DEPLOY_DIR/lib/tls.sh"
 # shellcheck source=lib/services.sh
 . "$DEPLOY_DIR/lib/services.sh"
+# shellcheck source=lib/accounts.sh
+. "$DEPLOY_DIR/lib/accounts.sh"
 
 trap 'printf "[webkvm] ERROR: %s failed (line %s)\n" "$BASH_COMMAND" "$LINENO" >&2' ERR
 
@@ -29,8 +31,8 @@ trap 'printf "[webkvm] ERROR: %s failed (line %s)\n" "$BASH_COMMAND" "$LINENO" >
 # devices or to name them, so refuse early instead of installing a bridge that can't work.
 check_checkout() {
   local f
-  for f in package.json package-lock.json bridge/src/main.ts hardware/gadget/setup.ts \
-    hardware/gadget/udev/99-webkvm-hid.rules; do
+  for f in package.json package-lock.json bridge/src/main.ts bridge/src/cli/user.ts hardware/gadget/setup.ts \
+    hardware/gadget/udev/99-webkvm-hid.rules deploy/bin/webkvm-user; do
     [ -f "$SRC_DIR/$f" ] || die "$SRC_DIR/$f is missing: run deploy/install.sh from a complete webkvm checkout"
   done
 }
@@ -113,6 +115,7 @@ summary() {
     case "$ip" in *:*) ;; *) log "  or $(url_for "$ip")" ;; esac
   done
   log "the certificate is self-signed ($TLS_CERT): trust it once in the browser or the OS"
+  print_accounts
   log "config: $BRIDGE_CONFIG, $USTREAMER_ENV; logs: journalctl -u webkvm-bridge -u webkvm-gadget -u webkvm-ustreamer"
   if [ "$BOOT_CHANGED" = 1 ]; then
     log "REBOOT NEEDED: the Pi's USB port switches to device mode (dwc2) at the next boot: sudo reboot"
@@ -135,6 +138,9 @@ main() {
   step_config
   step "TLS certificate"
   ensure_tls_cert
+  step "accounts"
+  ensure_state_dir
+  install_user_command
   step_udev
   step "systemd units"
   install_units

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Removes what deploy/install.sh installed:
-#   sudo deploy/uninstall.sh           keeps /etc/webkvm (bridge.json, ustreamer.env, TLS key)
-#   sudo deploy/uninstall.sh --purge   removes /etc/webkvm as well
+#   sudo deploy/uninstall.sh           keeps /etc/webkvm (bridge.json, ustreamer.env, TLS key) and
+#                                      /var/lib/webkvm (accounts)
+#   sudo deploy/uninstall.sh --purge   removes both as well
 # Leaves Node.js, its NodeSource apt source, and the ustreamer/openssl packages installed: other
 # software may use them (apt-get purge them by hand if not).
 set -Eeuo pipefail
@@ -75,14 +76,20 @@ remove_user() {
 }
 
 handle_config() {
-  step "configuration in $ETC_DIR"
+  step "configuration in $ETC_DIR and accounts in $STATE_DIR"
   if [ "$PURGE" = 1 ]; then
-    remove_path "$ETC_DIR"
-  elif [ -d "$ETC_DIR" ]; then
-    # The group is gone: hand the kept files to root so no file is owned by a dangling GID that
-    # a future, unrelated group could inherit. install.sh gives them back to webkvm.
+    remove_path "$ETC_DIR" "$STATE_DIR"
+    return 0
+  fi
+  # The user and group are gone: hand the kept files to root so no file is owned by a dangling
+  # UID/GID that a future, unrelated account could inherit. install.sh gives them back to webkvm.
+  if [ -d "$ETC_DIR" ]; then
     chown -R root:root "$ETC_DIR"
     log "kept $ETC_DIR (config and TLS certificate, now root-only); remove it with --purge"
+  fi
+  if [ -d "$STATE_DIR" ]; then
+    chown -R root:root "$STATE_DIR"
+    log "kept $STATE_DIR (accounts and sessions, now root-only); remove it with --purge"
   fi
 }
 
@@ -98,7 +105,7 @@ main() {
   remove_units
   remove_udev_rules
   step "application"
-  remove_path "$APP_DIR" "$APP_DIR.new" "$APP_DIR.old"
+  remove_path "$APP_DIR" "$APP_DIR.new" "$APP_DIR.old" "$USER_CMD"
   remove_boot_config
   remove_user
   handle_config

@@ -10,6 +10,9 @@ readonly ETC_DIR=/etc/webkvm
 readonly TLS_DIR=/etc/webkvm/tls
 readonly BRIDGE_CONFIG=/etc/webkvm/bridge.json
 readonly USTREAMER_ENV=/etc/webkvm/ustreamer.env
+# The bridge's StateDirectory: users.json, sessions.json, setup-token.json.
+readonly STATE_DIR=/var/lib/webkvm
+readonly USER_CMD=/usr/local/sbin/webkvm-user
 readonly UNIT_DIR=/etc/systemd/system
 readonly UDEV_RULES=/etc/udev/rules.d/99-webkvm-hid.rules
 readonly MODULES_LOAD=/etc/modules-load.d/webkvm.conf
