@@ -47,6 +47,7 @@ describe('kernel rig', () => {
       expect(r.again.status).toBe(0);
       expect(r.again.out).toMatch(/already up/);
       expect(r.again.reenumerated).toBe(false);
+      expect(r.again.gadgetKept).toBe(true);
       expect(r.usb.device).toMatchObject({
         idVendor: '1d6b',
         idProduct: '0104',
@@ -106,13 +107,14 @@ describe('kernel rig', () => {
     judged('eagain', () => {
       const r = result('eagain');
       expect(r.eagain).toBeGreaterThan(0);
-      expect(r.stillPending).toBe(true);
-      // A blocked event loop or a starved threadpool would never finish these while the mouse is
-      // stuck; the bounds are loose because the emulator shares two cores with other work.
-      expect(r.timerMs).toBeLessThan(1000);
+      // Each finished (within the check's 10 s bound) while the mouse's reports still waited: a
+      // blocked event loop or a starved threadpool would have waited for the host to open the mouse.
+      expect(r.timerMs).not.toBeNull();
       expect(r.readFileOk).toBe(true);
-      expect(r.readFileMs).toBeLessThan(1000);
-      expect(r.keyboardMs).toBeLessThan(3000);
+      expect(r.keyboard).toEqual({ missing: [], strays: [], synDropped: 0 });
+      expect(r.keyboardMs).not.toBeNull();
+      expect(r.stillPending).toBe(true);
+      expect(r.mouse).toEqual({ missing: [], strays: [], synDropped: 0 });
       expect(r.deliveredMs).not.toBeNull();
       expect(r.received).toEqual(r.held);
     }),
@@ -122,8 +124,14 @@ describe('kernel rig', () => {
     'delivers every keyboard usage 0x04..0xE7 and every modifier as the kernel maps it',
     judged('keyboard', () => {
       const r = result('keyboard');
-      expect(r.mismatches).toEqual([]);
-      expect(r.dropped).toBe(false);
+      // One line per usage that failed, whatever else went wrong around it (matcher.ts).
+      expect({ missing: r.missing, lost: r.lost, strays: r.strays, refused: r.refused }).toEqual({
+        missing: [],
+        lost: [],
+        strays: [],
+        refused: [],
+      });
+      expect(r.notRun).toBe(0);
       expect(r.usagesOk).toBe(r.usagesTested);
       expect(r.usagesTested + r.skipped.length).toBe(0xe7 - 0x04 + 1);
       expect(r.modifiersOk).toBe(8);
@@ -135,7 +143,11 @@ describe('kernel rig', () => {
     judged('leds', () => {
       const r = result('leds');
       expect(r.initialReports).toBeGreaterThan(0); // the 0x00 at enumeration was read and drained
-      expect(r.onLeds).toEqual([0x02, 0x05, 0x08, 0x10, 0x1f, 0x00]);
+      expect(r.patterns).toEqual([0x02, 0x05, 0x08, 0x10, 0x1f, 0x00]);
+      // Each pattern reached the relay before the next was set, and onLeds saw them in order.
+      expect(r.results.filter((p: { ms: number | null }) => p.ms === null)).toEqual([]);
+      expect(r.inOrder).toBe(true);
+      expect(r.onLeds.at(-1)).toBe(0);
     }),
   );
 
@@ -143,7 +155,11 @@ describe('kernel rig', () => {
     'moves, clicks, scrolls and pans the absolute mouse',
     judged('mouseAbs', () => {
       const { abs } = result('mice');
-      expect(abs.failed).toEqual([]);
+      expect({ failed: abs.failed, strays: abs.strays, refused: abs.refused }).toEqual({
+        failed: [],
+        strays: [],
+        refused: [],
+      });
       expect(abs.ok).toBe(abs.steps);
     }),
   );
@@ -152,7 +168,11 @@ describe('kernel rig', () => {
     'moves, clicks and scrolls the relative mouse',
     judged('mouseRel', () => {
       const { rel } = result('mice');
-      expect(rel.failed).toEqual([]);
+      expect({ failed: rel.failed, strays: rel.strays, refused: rel.refused }).toEqual({
+        failed: [],
+        strays: [],
+        refused: [],
+      });
       expect(rel.ok).toBe(rel.steps);
     }),
   );
@@ -161,11 +181,28 @@ describe('kernel rig', () => {
     'measures the writer and batch throughput',
     judged('throughput', () => {
       const r = result('throughput');
+      const clean = { confirmed: r.writer.reports, missing: [], lost: [], strays: [], synDropped: 0 };
       expect(r.writer.written).toBe(r.writer.reports);
+      expect(r.writer.host).toEqual(clean);
       expect(r.batch.outcome).toBe('done');
       expect(r.batch.sent).toBe(r.writer.reports);
+      expect(r.batch.host).toEqual(clean);
     }),
   );
+
+  it('never overflows the host-side evdev buffers: the paced checks saw no SYN_DROPPED', () => {
+    // Each paced check recovers from an overflow (it sends the window again) so its own verdict
+    // stays precise; this test is where an overflow fails the run.
+    const drops = {
+      eagain: result('eagain').keyboard.synDropped + result('eagain').mouse.synDropped,
+      keyboard: result('keyboard').synDropped,
+      mouseAbs: result('mice').abs.synDropped,
+      mouseRel: result('mice').rel.synDropped,
+      throughput: result('throughput').synDropped,
+    };
+    expect(drops).toEqual({ eagain: 0, keyboard: 0, mouseAbs: 0, mouseRel: 0, throughput: 0 });
+    expect(result('keyboard').replayed).toEqual([]);
+  });
 
   it(
     'goes offline on unplug, refuses input, reopens on replug and types again',

@@ -82,9 +82,22 @@ export function summary(run: RigRun, verdicts: Record<string, boolean>): string 
   const ok = (name: string) => (verdicts[name] ? 'ok' : 'FAILED');
   const s = (ms: number | null) => (ms === null ? '?' : (ms / 1000).toFixed(1));
   const skipped = (get(run, 'keyboard', 'skipped') as unknown[] | undefined)?.length ?? 0;
+  const num = (name: string, path: string) => Number(get(run, name, path) ?? 0);
+  const drops =
+    num('eagain', 'keyboard.synDropped') +
+    num('eagain', 'mouse.synDropped') +
+    num('keyboard', 'synDropped') +
+    num('mice', 'abs.synDropped') +
+    num('mice', 'rel.synDropped') +
+    num('throughput', 'synDropped');
+  const replays =
+    ((get(run, 'keyboard', 'replayed') as unknown[] | undefined)?.length ?? 0) +
+    ((get(run, 'mice', 'abs.replayed') as unknown[] | undefined)?.length ?? 0) +
+    ((get(run, 'mice', 'rel.replayed') as unknown[] | undefined)?.length ?? 0);
   return [
     `rig: keyboard ${String(get(run, 'keyboard', 'usagesOk') ?? 0)}/${String(get(run, 'keyboard', 'usagesTested') ?? '?')} usages (${skipped} skipped)`,
-    `modifiers ${String(get(run, 'keyboard', 'modifiersOk') ?? 0)}/8`,
+    `modifiers ${String(get(run, 'keyboard', 'modifiersOk') ?? 0)}/8 (${String(get(run, 'keyboard', 'ms') ?? '?')} ms, slowest window ${String(get(run, 'keyboard', 'slowestWindowMs') ?? '?')} ms)`,
+    `SYN_DROPPED ${drops}, windows replayed ${replays}`,
     `mouse abs ${ok('mouseAbs')}, rel ${ok('mouseRel')}`,
     `leds ${ok('leds')}`,
     `eagain ${ok('eagain')}`,

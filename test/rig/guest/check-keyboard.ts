@@ -1,11 +1,19 @@
 import { HID_TO_EVDEV } from '../../../hardware/sim/hid-usage-table.ts';
-import { KEYBOARD_REPORT_BYTES } from '../../../protocol/reports.ts';
-import { CLIENT, type RigContext } from './context.ts';
-import { EV_KEY, type InputEvent } from './evdev.ts';
-import { until } from './util.ts';
+import { KEYBOARD_REPORT_BYTES, RELEASE_KEYBOARD } from '../../../protocol/reports.ts';
+import { type RigContext, send } from './context.ts';
+import { EV_KEY, EV_REP, EV_SYN, REP_DELAY, REP_PERIOD, SYN_REPORT, writeEvents } from './evdev.ts';
+import { inputOf } from './inputs.ts';
+import { playPaced, type PacedStep } from './paced.ts';
 
 const FIRST_USAGE = 0x04;
 const LAST_USAGE = 0xe7;
+/**
+ * Usages per window: 2 reports each, 3 events per report (MSC_SCAN, EV_KEY, SYN_REPORT), so
+ * 4 usages are 24 of the 64 events the keyboard's evdev buffer holds.
+ */
+const WINDOW = 4;
+/** The input core's autorepeat defaults (input.c, input_register_device), restored afterwards. */
+const REPEAT_DEFAULTS = { delay: 250, period: 33 };
 
 const keyReport = (modifiers: number, usage: number) => {
   const r = new Uint8Array(KEYBOARD_REPORT_BYTES);
@@ -14,85 +22,83 @@ const keyReport = (modifiers: number, usage: number) => {
   return r;
 };
 
-interface Expected {
-  /** HID usage (key array) or 0xE0 + modifier bit. */
-  usage: number;
-  code: number;
+/** Sets the host keyboard's autorepeat (REP_DELAY 0 turns it off: input_start_autorepeat needs both). */
+function setRepeat(event: string, delay: number, period: number) {
+  writeEvents(event, [
+    { type: EV_REP, code: REP_DELAY, value: delay },
+    { type: EV_REP, code: REP_PERIOD, value: period },
+    { type: EV_SYN, code: SYN_REPORT, value: 0 },
+  ]);
 }
 
 /**
  * Presses and releases every Keyboard-page usage 0x04..0xE7 in the key array, then each modifier
  * bit, through the bridge's relay, and compares the host's evdev key events with the kernel's
- * hid_keyboard[] table (hardware/sim/hid-usage-table.ts). Usages the table maps to 0 produce no
- * event by design and are listed as skipped.
+ * hid_keyboard[] table (hardware/sim/hid-usage-table.ts), paced a few usages at a time
+ * (paced.ts) and matched per usage (matcher.ts). Usages the table maps to 0 produce no event by
+ * design and are listed as skipped. Autorepeat is off meanwhile: under TCG a press can outlast
+ * the 250 ms repeat delay, and repeats would only crowd the buffer.
  */
 export async function checkKeyboard(ctx: RigContext) {
   const reader = ctx.readers.keyboard;
-  reader.clear();
-  const usages: Expected[] = [];
+  const event = inputOf(ctx.inputs, 'keyboard').event;
+  // Press, then release; a refused press is reported and not followed by its release.
+  const pressRelease = (modifiers: number, usage: number) => () => {
+    const refused = send(ctx, 'keyboard', keyReport(modifiers, usage));
+    return refused ?? send(ctx, 'keyboard', keyReport(0, 0));
+  };
+  const step = (label: string, code: number, sendIt: () => string | undefined): PacedStep => ({
+    label,
+    events: [
+      { type: EV_KEY, code, value: 1 },
+      { type: EV_KEY, code, value: 0 },
+    ],
+    ordered: true,
+    send: sendIt,
+  });
+  const usages: PacedStep[] = [];
   const skipped: number[] = [];
   for (let u = FIRST_USAGE; u <= LAST_USAGE; u++) {
     const code = HID_TO_EVDEV[u] ?? 0;
     if (code === 0) skipped.push(u);
-    else usages.push({ usage: u, code });
+    else usages.push(step(`usage 0x${u.toString(16).padStart(2, '0')}`, code, pressRelease(0, u)));
   }
-  const modifiers: Expected[] = Array.from({ length: 8 }, (_, bit) => ({
-    usage: 0xe0 + bit,
-    code: HID_TO_EVDEV[0xe0 + bit]!,
-  }));
-  const start = performance.now();
-  for (const e of usages) {
-    ctx.relay.report(CLIENT, 'keyboard', keyReport(0, e.usage));
-    ctx.relay.report(CLIENT, 'keyboard', keyReport(0, 0));
+  const modifiers = Array.from({ length: 8 }, (_, bit) =>
+    step(`modifier bit ${bit}`, HID_TO_EVDEV[0xe0 + bit]!, pressRelease(1 << bit, 0)),
+  );
+  setRepeat(event, 0, 0);
+  reader.clear();
+  const droppedBefore = reader.synDropped;
+  try {
+    const r = await playPaced([...usages, ...modifiers], {
+      reader,
+      // Autorepeat (value 2) is off, but a repeat already armed before could still fire once.
+      watch: (e) => e.type === EV_KEY && e.value !== 2,
+      window: WINDOW,
+      reset: () => void send(ctx, 'keyboard', RELEASE_KEYBOARD),
+    });
+    const failed = new Set(r.failed);
+    return {
+      usagesTested: usages.length,
+      usagesOk: usages.filter((s) => !failed.has(s.label)).length,
+      modifiersOk: modifiers.filter((s) => !failed.has(s.label)).length,
+      skipped: skipped.map((u) => `0x${u.toString(16)}`),
+      failed: r.failed.slice(0, 40),
+      missing: r.missing.slice(0, 40),
+      lost: r.lost.slice(0, 40),
+      strays: r.strays.slice(0, 40),
+      refused: r.refused.slice(0, 40),
+      notRun: r.notRun,
+      synDropped: r.synDropped,
+      readerSynDropped: reader.synDropped - droppedBefore,
+      replayed: r.replayed,
+      windows: r.windows,
+      stalled: r.stalled,
+      slowestWindowMs: r.slowestWindowMs,
+      reports: (usages.length + modifiers.length) * 2,
+      ms: r.ms,
+    };
+  } finally {
+    setRepeat(event, REPEAT_DEFAULTS.delay, REPEAT_DEFAULTS.period);
   }
-  modifiers.forEach((_, bit) => {
-    ctx.relay.report(CLIENT, 'keyboard', keyReport(1 << bit, 0));
-    ctx.relay.report(CLIENT, 'keyboard', keyReport(0, 0));
-  });
-  const want = (usages.length + modifiers.length) * 2;
-  // Autorepeat (value 2) can fire when the emulator is slow between a press and its release.
-  const keys = () => reader.of(EV_KEY).filter((e) => e.value !== 2);
-  // On a timeout, what did arrive is compared anyway: the mismatches say which usages failed.
-  const timedOut = (await until(() => keys().length >= want, 60_000)) === null;
-  const ms = Math.round(performance.now() - start);
-  const events = keys();
-  const pos = { i: 0 };
-  const usageResult = match(usages, events, pos);
-  const modifierResult = match(modifiers, events, pos);
-  return {
-    usagesTested: usages.length,
-    usagesOk: usageResult.ok,
-    modifiersOk: modifierResult.ok,
-    skipped: skipped.map((u) => `0x${u.toString(16)}`),
-    mismatches: [...usageResult.bad, ...modifierResult.bad].slice(0, 20),
-    extraEvents: events.length - pos.i,
-    dropped: reader.dropped,
-    timedOut,
-    reports: want,
-    ms,
-  };
-}
-
-/**
- * Walks `events` from `pos.i` expecting (code, 1) then (code, 0) for each entry; a usage whose
- * events are missing is reported and the walk stays put, so one loss does not fail the rest.
- */
-function match(expected: readonly Expected[], events: readonly InputEvent[], pos: { i: number }) {
-  let ok = 0;
-  const bad: string[] = [];
-  for (const e of expected) {
-    const press = events[pos.i];
-    const release = events[pos.i + 1];
-    if (press?.code === e.code && press.value === 1 && release?.code === e.code && release.value === 0) {
-      ok++;
-      pos.i += 2;
-    } else {
-      bad.push(
-        `usage 0x${e.usage.toString(16)}: want key ${e.code} 1/0, got ${press ? `${press.code}=${press.value}` : 'nothing'}`,
-      );
-      if (press && press.code !== e.code) continue;
-      pos.i += press ? 2 : 0;
-    }
-  }
-  return { ok, bad };
 }

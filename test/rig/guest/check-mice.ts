@@ -1,5 +1,5 @@
 import { mouseAbsReport, mouseRelReport, type MouseAbsState, type MouseRelState } from '../../../protocol/reports.ts';
-import { CLIENT, type RigContext } from './context.ts';
+import { type RigContext, send } from './context.ts';
 import {
   ABS_X,
   ABS_Y,
@@ -14,7 +14,7 @@ import {
   REL_Y,
 } from './evdev.ts';
 import { inputOf } from './inputs.ts';
-import { until } from './util.ts';
+import { playPaced } from './paced.ts';
 
 type Ev = [type: number, code: number, value: number];
 
@@ -73,19 +73,30 @@ function buttonSteps<T extends { buttons: number }>(): [Partial<T>, Ev[]][] {
   ]).flat();
 }
 
-async function play<T>(reader: EvdevReader, steps: [Partial<T>, Ev[]][], send: (s: Partial<T>) => void) {
-  const failed: string[] = [];
-  for (const [state, want] of steps) {
-    reader.clear();
-    send(state);
-    const has = ([t, c, v]: Ev) => reader.events.some((e) => e.type === t && e.code === c && e.value === v);
-    if ((await until(() => want.every(has), 3000)) === null) {
-      failed.push(
-        `${JSON.stringify(state)}: want ${JSON.stringify(want)}, got ${JSON.stringify(reader.events.filter((e) => e.type !== 0))}`,
-      );
-    }
-  }
-  return { steps: steps.length, ok: steps.length - failed.length, failed };
+/**
+ * Steps per window: one report each, at most 4 watched events plus MSC_SCAN, hi-res wheel and
+ * SYN_REPORT, so 4 steps stay well inside the 64-event buffer. No two neighbouring steps are
+ * pure moves with the same buttons, so the writer's coalescing never merges two of them.
+ */
+const WINDOW = 4;
+
+function play<T>(reader: EvdevReader, steps: [Partial<T>, Ev[]][], send: (s: Partial<T>) => string | undefined) {
+  // Only the (type, code) pairs the steps speak of: REL_WHEEL_HI_RES and MSC_SCAN come along too.
+  const watched = new Set(steps.flatMap(([, want]) => want.map(([t, c]) => `${t}:${c}`)));
+  return playPaced(
+    steps.map(([state, want]) => ({
+      label: JSON.stringify(state),
+      events: want.map(([type, code, value]) => ({ type, code, value })),
+      ordered: false,
+      send: () => send(state),
+    })),
+    {
+      reader,
+      watch: (e) => watched.has(`${e.type}:${e.code}`),
+      window: WINDOW,
+      reset: () => void send({ buttons: 0 } as unknown as Partial<T>),
+    },
+  );
 }
 
 /**
@@ -97,10 +108,10 @@ export async function checkMice(ctx: RigContext) {
   ctx.readers.mouse ??= new EvdevReader(inputOf(ctx.inputs, 'mouse').event);
   ctx.readers.mouseRel ??= new EvdevReader(inputOf(ctx.inputs, 'mouse-rel').event);
   const abs = await play<MouseAbsState>(ctx.readers.mouse, ABS_STEPS, (s) =>
-    ctx.relay.report(CLIENT, 'mouse', mouseAbsReport({ ...ABS0, ...s })),
+    send(ctx, 'mouse', mouseAbsReport({ ...ABS0, ...s })),
   );
   const rel = await play<MouseRelState>(ctx.readers.mouseRel, REL_STEPS, (s) =>
-    ctx.relay.report(CLIENT, 'mouse-rel', mouseRelReport({ ...REL0, ...s })),
+    send(ctx, 'mouse-rel', mouseRelReport({ ...REL0, ...s })),
   );
   return { abs, rel };
 }

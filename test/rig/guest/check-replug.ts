@@ -1,13 +1,17 @@
 import * as fs from 'node:fs';
 import { WEBKVM_GADGET } from '../../../hardware/gadget/spec.ts';
 import { keyboardReport, mouseAbsReport, mouseRelReport } from '../../../protocol/reports.ts';
-import { CLIENT, type RigContext, waitForInputs } from './context.ts';
+import { type RigContext, send, waitForInputs } from './context.ts';
 import { EV_KEY, EvdevReader } from './evdev.ts';
 import { inputOf } from './inputs.ts';
+import { settle } from './paced.ts';
 import { sleep, until, waitFor } from './util.ts';
 
 const UDC_FILE = `/sys/kernel/config/usb_gadget/${WEBKVM_GADGET.name}/UDC`;
 const KEY_B = 48;
+/** Bound of each wait; enumeration takes ~0.6 s and a reopen ≤ 0.5 s, so this is only for a stuck rig. */
+const BOUND_MS = 20_000;
+const MAX_TYPING_ATTEMPTS = 5;
 const allOnline = (ctx: RigContext) => {
   const s = ctx.relay.status();
   return s.keyboard && s.mouse && s.mouseRel;
@@ -27,18 +31,18 @@ export async function checkReplug(ctx: RigContext) {
   fs.writeFileSync(UDC_FILE, '\n');
   const nodesGone = !fs.existsSync(ctx.paths.keyboard);
   // Nothing tells the writers until they write (f_hid reads do not fail); a key press does.
-  ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x06] }));
-  ctx.relay.report(CLIENT, 'mouse', mouseAbsReport({ buttons: 0, x: 1, y: 1, wheel: 0, pan: 0 }));
-  ctx.relay.report(CLIENT, 'mouse-rel', mouseRelReport({ buttons: 0, dx: 1, dy: 0, wheel: 0 }));
+  send(ctx, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x06] }));
+  send(ctx, 'mouse', mouseAbsReport({ buttons: 0, x: 1, y: 1, wheel: 0, pan: 0 }));
+  send(ctx, 'mouse-rel', mouseRelReport({ buttons: 0, dx: 1, dy: 0, wheel: 0 }));
   const offlineMs = await waitFor(
     () => {
       const s = ctx.relay.status();
       return !s.keyboard && !s.mouse && !s.mouseRel;
     },
-    3000,
+    BOUND_MS,
     'all writers offline',
   );
-  const refused = ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x07] }));
+  const refused = send(ctx, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x07] }));
   await sleep(1100); // let the relay's UDC watcher (1 s) see the state
   const hostUnplugged = ctx.relay.status().host;
   const udcState = fs.readFileSync(`/sys/class/udc/${ctx.udc}/state`, 'utf8').trim();
@@ -48,25 +52,37 @@ export async function checkReplug(ctx: RigContext) {
 
   const plugAt = performance.now();
   fs.writeFileSync(UDC_FILE, ctx.udc);
-  const inputs = await waitForInputs(WEBKVM_GADGET, 20_000, oldInputs);
+  const inputs = await waitForInputs(WEBKVM_GADGET, BOUND_MS, oldInputs);
   const enumeratedMs = Math.round(performance.now() - plugAt);
-  const reopenedMs = (await waitFor(() => allOnline(ctx), 10_000, 'writers online again')) + enumeratedMs;
+  const reopenedMs = (await waitFor(() => allOnline(ctx), BOUND_MS, 'writers online again')) + enumeratedMs;
   ctx.inputs = inputs;
   for (const r of [ctx.readers.keyboard, ctx.readers.mouse, ctx.readers.mouseRel]) r?.close();
   ctx.readers = { keyboard: new EvdevReader(inputOf(inputs, 'keyboard').event) };
   const kbd = ctx.readers.keyboard;
 
-  // Type until it arrives: the first write after re-enumeration may still meet a disabled endpoint.
+  // Type B once. A slow host is waited for, never typed at twice: a second B would look like a
+  // replay. B is typed again only if its write failed, i.e. the writer went offline again (a write
+  // can race the host's SET_CONFIGURATION and meet a disabled endpoint: ESHUTDOWN) or the relay
+  // refused it while the writer was reopening.
+  const offlines = () =>
+    Object.entries(ctx.counters.snapshot())
+      .filter(([k]) => k.startsWith('hid.keyboard.offline.'))
+      .reduce((n, [, v]) => n + v, 0);
+  const typedB = () => kbd.of(EV_KEY, [KEY_B]).filter((e) => e.value !== 2).length >= 2;
   let attempts = 0;
   const typedStart = performance.now();
-  while (kbd.of(EV_KEY, [KEY_B]).filter((e) => e.value !== 2).length < 2 && performance.now() - typedStart < 10_000) {
+  while (attempts < MAX_TYPING_ATTEMPTS && !typedB()) {
+    await waitFor(() => allOnline(ctx), BOUND_MS, 'writers online before typing');
     attempts++;
-    ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x05] }));
-    ctx.relay.report(CLIENT, 'keyboard', keyboardReport({ modifiers: 0, keys: [] }));
-    await until(() => kbd.of(EV_KEY, [KEY_B]).length >= 2 || !allOnline(ctx), 1000);
+    const offlineBefore = offlines();
+    const refusedB =
+      send(ctx, 'keyboard', keyboardReport({ modifiers: 0, keys: [0x05] })) ??
+      send(ctx, 'keyboard', keyboardReport({ modifiers: 0, keys: [] }));
+    if (refusedB) continue;
+    if ((await until(() => typedB() || offlines() > offlineBefore, BOUND_MS)) === null) break;
   }
   const typedMs = Math.round(performance.now() - typedStart);
-  await sleep(100);
+  await settle(kbd, 300, 3000); // input held while offline would be replayed about now
   return {
     nodesGone,
     offlineMs: Math.round(offlineMs),

@@ -23,8 +23,16 @@ export async function checkSetupUp(bundle: string) {
     throw new RigCheckError('setup', `up on a half-made gadget: ${first.status} ${first.out}`);
   const inputs = await waitForInputs(WEBKVM_GADGET, 30_000);
   emit('configured');
+  // A rebuild removes and recreates the configfs directories and the hidg nodes: their inodes and
+  // device numbers change at once, without waiting for the host to notice.
+  const identity = () => {
+    const fn = `${GADGET}/functions/hid.${WEBKVM_GADGET.functions[0]!.instance}`;
+    return `${fs.statSync(GADGET).ino}/${fs.statSync(fn).ino}/${fs.readFileSync(`${fn}/dev`, 'utf8').trim()}`;
+  };
+  const identityBefore = identity();
   const second = runGadget(bundle, 'up');
-  // A rebuild would unplug the device; the host notices within ~0.6 s (hardware-facts §4).
+  const gadgetKept = identity() === identityBefore;
+  // The host would notice an unplug within ~0.6 s (hardware-facts §4); a second look after that.
   await sleep(1500);
   const after = await waitForInputs(WEBKVM_GADGET, 30_000);
   const reenumerated =
@@ -39,7 +47,7 @@ export async function checkSetupUp(bundle: string) {
   const udc = fs.readFileSync(`${GADGET}/UDC`, 'utf8').trim();
   return {
     halfMade: { status: first.status, out: first.out, ms: first.ms },
-    again: { status: second.status, out: second.out, ms: second.ms, reenumerated },
+    again: { status: second.status, out: second.out, ms: second.ms, reenumerated, gadgetKept },
     udc,
     inputs: after,
     usb: usbView(),
@@ -112,7 +120,7 @@ export async function checkSetupDown(bundle: string, before: readonly GadgetInpu
   const start = performance.now();
   while (
     fs.readFileSync('/proc/bus/input/devices', 'utf8').includes(`Uniq=${WEBKVM_GADGET.serialnumber}`) &&
-    performance.now() - start < 5000
+    performance.now() - start < 20_000
   )
     await sleep(20);
   const inputsLeft = fs

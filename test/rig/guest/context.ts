@@ -1,4 +1,4 @@
-import type { HidStatus } from '../../../protocol/index.ts';
+import type { HidDevice, HidStatus } from '../../../protocol/index.ts';
 import { Counters } from '../../../bridge/src/counters.ts';
 import { HidRelay, type HidPaths } from '../../../bridge/src/hid/relay.ts';
 import { WEBKVM_GADGET, type GadgetSpec } from '../../../hardware/gadget/spec.ts';
@@ -24,8 +24,16 @@ export interface RigContext {
   readers: { keyboard: EvdevReader; mouse?: EvdevReader; mouseRel?: EvdevReader };
 }
 
-/** A live client id for relay.report; the relay releases everything if this client goes. */
+/** The client id the checks' batches are played for. */
 export const CLIENT = 1;
+
+/**
+ * Writes one live report through the relay, as the bridge does for the controlling client.
+ * @returns the relay's refusal code ('busy', 'hid-offline'...), or undefined once queued
+ */
+export function send(ctx: RigContext, device: HidDevice, report: Uint8Array): string | undefined {
+  return ctx.relay.report(device, report)?.code;
+}
 
 /** Resolves once the host has an input device for all three functions; returns them. */
 export async function waitForInputs(

@@ -1,32 +1,13 @@
 import * as fs from 'node:fs';
+import { isSynDropped, type InputEvent } from './input-codes.ts';
+
+export * from './input-codes.ts';
 
 /**
  * Reading and writing Linux evdev nodes from the guest: struct input_event on x86_64 is 24 bytes,
  * { struct timeval time (2 × s64), u16 type, u16 code, s32 value } (include/uapi/linux/input.h).
- * Codes from include/uapi/linux/input-event-codes.h.
  */
 export const EVENT_BYTES = 24;
-export const EV_SYN = 0x00;
-export const EV_KEY = 0x01;
-export const EV_REL = 0x02;
-export const EV_ABS = 0x03;
-export const EV_LED = 0x11;
-export const SYN_REPORT = 0;
-export const SYN_DROPPED = 3;
-export const REL_X = 0x00;
-export const REL_Y = 0x01;
-export const REL_HWHEEL = 0x06;
-export const REL_WHEEL = 0x08;
-export const ABS_X = 0x00;
-export const ABS_Y = 0x01;
-/** BTN_LEFT; HID Button page usage n on a mouse becomes BTN_MOUSE + n - 1 (hid-input.c). */
-export const BTN_MOUSE = 0x110;
-
-export interface InputEvent {
-  type: number;
-  code: number;
-  value: number;
-}
 
 export function encodeEvents(events: readonly InputEvent[]): Buffer {
   const buf = Buffer.alloc(events.length * EVENT_BYTES);
@@ -42,11 +23,18 @@ export function encodeEvents(events: readonly InputEvent[]): Buffer {
  * An evdev node opened O_RDONLY|O_NONBLOCK and drained on a 2 ms timer with readSync, the same
  * discipline as the bridge's writer: a blocking read would park a libuv thread. While it is open
  * the kernel counts the input device as in use, so a USB mouse behind it gets polled.
+ *
+ * The kernel keeps a small ring per reader (64 events for our keyboard: evdev.c sizes it as 8
+ * packets of the device's events-per-packet hint). When it overflows, the kernel drops everything
+ * still queued and puts EV_SYN/SYN_DROPPED in its place (Documentation/input/event-codes.rst). The
+ * reader keeps that marker in `events`, where the matcher acts on it, and counts it: a paced check
+ * should never see one.
  */
 export class EvdevReader {
+  /** Every event read since the last clear(), EV_SYN included, in kernel order. */
   readonly events: InputEvent[] = [];
-  /** True once the kernel reported SYN_DROPPED: our buffer overflowed and events are missing. */
-  dropped = false;
+  /** SYN_DROPPED markers read since this reader opened (clear() does not reset it). */
+  synDropped = 0;
   /** True once the device went away (ENODEV: the gadget was unplugged); reading stops. */
   gone = false;
   private readonly fd: number;
@@ -56,6 +44,11 @@ export class EvdevReader {
   constructor(readonly path: string) {
     this.fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     this.timer = setInterval(() => this.drain(), 2);
+  }
+
+  /** True once the kernel reported an overflow of this reader's buffer. */
+  get dropped(): boolean {
+    return this.synDropped > 0;
   }
 
   /** Reads everything the kernel has queued now. */
@@ -78,15 +71,27 @@ export class EvdevReader {
           code: this.buf.readUInt16LE(off + 18),
           value: this.buf.readInt32LE(off + 20),
         };
-        if (ev.type === EV_SYN && ev.code === SYN_DROPPED) this.dropped = true;
+        if (isSynDropped(ev)) this.synDropped++;
         this.events.push(ev);
       }
     }
   }
 
-  /** Events of `type` (EV_SYN excluded by default callers), optionally only those codes. */
+  /** Events of `type`, optionally only those codes. */
   of(type: number, codes?: readonly number[]): InputEvent[] {
     return this.events.filter((e) => e.type === type && (!codes || codes.includes(e.code)));
+  }
+
+  /** A position in `events` to read on from with since(); valid until the next clear(). */
+  mark(): number {
+    this.drain();
+    return this.events.length;
+  }
+
+  /** Events read after `mark` (drains first). */
+  since(mark: number): InputEvent[] {
+    this.drain();
+    return this.events.slice(mark);
   }
 
   clear(): void {

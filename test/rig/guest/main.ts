@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         const s = ctx.relay.status();
         return s.keyboard && s.mouse && s.mouseRel;
       },
-      5000,
+      20_000,
       'relay online',
     );
     return { ms, status: ctx.relay.status(), paths };

@@ -43,6 +43,22 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
   return ms;
 }
 
+/**
+ * Resolves with `p`'s value and the ms it took, or null if it has not settled within `timeoutMs`
+ * (it is not cancelled). A rejection of `p` rejects.
+ */
+export async function within<T>(p: Promise<T>, timeoutMs: number): Promise<{ value: T; ms: number } | null> {
+  const start = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)));
+  try {
+    const value = await Promise.race([p.then((v) => ({ v })), late]);
+    return value && { value: value.v, ms: Math.round(performance.now() - start) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface GadgetRun {
   status: number | null;
   out: string;
