@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EV_ABS, EV_KEY, EV_MSC, EV_SYN, SYN_DROPPED, SYN_REPORT, type InputEvent } from '../rig/guest/input-codes.ts';
+import {
+  EV_ABS,
+  EV_KEY,
+  EV_MSC,
+  EV_SYN,
+  MSC_SCAN,
+  SYN_DROPPED,
+  SYN_REPORT,
+  type InputEvent,
+} from '../rig/guest/input-codes.ts';
 import { EventMatcher, type ExpectedGroup } from '../rig/guest/matcher.ts';
 
 // The kernel rig's matcher (test/rig/guest/matcher.ts), fed by hand. It lives under test/rig-unit
@@ -24,7 +33,7 @@ const ABCD = [usage('A', KEY_A), usage('B', KEY_B), usage('C', KEY_C), usage('D'
 
 /** What evdev delivers for one key report: MSC_SCAN, EV_KEY, SYN_REPORT. */
 const key = (code: number, value: number): InputEvent[] => [
-  { type: EV_MSC, code: 4, value: 0x70000 + code },
+  { type: EV_MSC, code: MSC_SCAN, value: 0x70000 + code },
   { type: EV_KEY, code, value },
   { type: EV_SYN, code: SYN_REPORT, value: 0 },
 ];
@@ -118,6 +127,35 @@ describe('rig event matcher', () => {
     },
   ])('$name', ({ events, groups, lookahead, want }) => {
     expect(match(groups, events, lookahead)).toMatchObject(want);
+  });
+
+  it('pins a loss among usages that share a key code on the right usage when MSC_SCAN is matched too', () => {
+    const KEY_UNKNOWN = 240;
+    const scanned = (u: number): ExpectedGroup => {
+      const scan = { type: EV_MSC, code: MSC_SCAN, value: 0x70000 + u };
+      return {
+        label: `usage 0x${u.toString(16)}`,
+        events: [
+          scan,
+          { type: EV_KEY, code: KEY_UNKNOWN, value: 1 },
+          scan,
+          { type: EV_KEY, code: KEY_UNKNOWN, value: 0 },
+        ],
+        ordered: true,
+      };
+    };
+    const sent = (u: number): InputEvent[] =>
+      [1, 0].flatMap((value) => [
+        { type: EV_MSC, code: MSC_SCAN, value: 0x70000 + u },
+        { type: EV_KEY, code: KEY_UNKNOWN, value },
+        { type: EV_SYN, code: SYN_REPORT, value: 0 },
+      ]);
+    const m = new EventMatcher([0xa5, 0xa6, 0xa7].map(scanned), {
+      watch: (e) => e.type === EV_KEY || (e.type === EV_MSC && e.code === MSC_SCAN),
+      lookahead: 3,
+    });
+    m.feed([dropped, { type: EV_SYN, code: SYN_REPORT, value: 0 }, ...sent(0xa7)]);
+    expect(m.finish()).toMatchObject({ okGroups: 1, failedGroups: ['usage 0xa5', 'usage 0xa6'], missing: [] });
   });
 
   it('counts each SYN_DROPPED and the events it discarded', () => {

@@ -1,12 +1,14 @@
 import { HID_TO_EVDEV } from '../../../hardware/sim/hid-usage-table.ts';
 import { KEYBOARD_REPORT_BYTES, RELEASE_KEYBOARD } from '../../../protocol/reports.ts';
 import { type RigContext, send } from './context.ts';
-import { EV_KEY, EV_REP, EV_SYN, REP_DELAY, REP_PERIOD, SYN_REPORT, writeEvents } from './evdev.ts';
+import { EV_KEY, EV_MSC, EV_REP, EV_SYN, MSC_SCAN, REP_DELAY, REP_PERIOD, SYN_REPORT, writeEvents } from './evdev.ts';
 import { inputOf } from './inputs.ts';
 import { playPaced, type PacedStep } from './paced.ts';
 
 const FIRST_USAGE = 0x04;
 const LAST_USAGE = 0xe7;
+/** Usage page 0x07 in the high half of a HID usage, as MSC_SCAN carries it. */
+const HID_KEYBOARD_PAGE = 0x70000;
 /**
  * Usages per window: 2 reports each, 3 events per report (MSC_SCAN, EV_KEY, SYN_REPORT), so
  * 4 usages are 24 of the 64 events the keyboard's evdev buffer holds.
@@ -47,24 +49,27 @@ export async function checkKeyboard(ctx: RigContext) {
     const refused = send(ctx, 'keyboard', keyReport(modifiers, usage));
     return refused ?? send(ctx, 'keyboard', keyReport(0, 0));
   };
-  const step = (label: string, code: number, sendIt: () => string | undefined): PacedStep => ({
-    label,
-    events: [
-      { type: EV_KEY, code, value: 1 },
-      { type: EV_KEY, code, value: 0 },
-    ],
-    ordered: true,
-    send: sendIt,
-  });
+  // hid-input.c reports the usage as MSC_SCAN (0x0007xxxx) before each key change. Matching it
+  // too tells apart the usages that share a key code (the ~100 that map to KEY_UNKNOWN, 0x4C and
+  // 0x9C both KEY_DELETE...), so a loss among them cannot be pinned on the wrong usage.
+  const step = (label: string, usage: number, code: number, sendIt: () => string | undefined): PacedStep => {
+    const scan = { type: EV_MSC, code: MSC_SCAN, value: HID_KEYBOARD_PAGE | usage };
+    return {
+      label,
+      events: [scan, { type: EV_KEY, code, value: 1 }, scan, { type: EV_KEY, code, value: 0 }],
+      ordered: true,
+      send: sendIt,
+    };
+  };
   const usages: PacedStep[] = [];
   const skipped: number[] = [];
   for (let u = FIRST_USAGE; u <= LAST_USAGE; u++) {
     const code = HID_TO_EVDEV[u] ?? 0;
     if (code === 0) skipped.push(u);
-    else usages.push(step(`usage 0x${u.toString(16).padStart(2, '0')}`, code, pressRelease(0, u)));
+    else usages.push(step(`usage 0x${u.toString(16).padStart(2, '0')}`, u, code, pressRelease(0, u)));
   }
   const modifiers = Array.from({ length: 8 }, (_, bit) =>
-    step(`modifier bit ${bit}`, HID_TO_EVDEV[0xe0 + bit]!, pressRelease(1 << bit, 0)),
+    step(`modifier bit ${bit}`, 0xe0 + bit, HID_TO_EVDEV[0xe0 + bit]!, pressRelease(1 << bit, 0)),
   );
   setRepeat(event, 0, 0);
   reader.clear();
@@ -73,7 +78,7 @@ export async function checkKeyboard(ctx: RigContext) {
     const r = await playPaced([...usages, ...modifiers], {
       reader,
       // Autorepeat (value 2) is off, but a repeat already armed before could still fire once.
-      watch: (e) => e.type === EV_KEY && e.value !== 2,
+      watch: (e) => (e.type === EV_KEY && e.value !== 2) || (e.type === EV_MSC && e.code === MSC_SCAN),
       window: WINDOW,
       reset: () => void send(ctx, 'keyboard', RELEASE_KEYBOARD),
     });

@@ -11,6 +11,7 @@ export const EV_MSC = 0x04;
 export const EV_LED = 0x11;
 export const EV_REP = 0x14;
 export const SYN_REPORT = 0;
+export const MSC_SCAN = 4;
 /** The client's evdev buffer overflowed: the kernel threw away every event it still held. */
 export const SYN_DROPPED = 3;
 export const REP_DELAY = 0;
