@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // Projects: fast units run in parallel; end-to-end tests drive real Xvfb, ffmpeg and Chromium,
 // and the kernel rig boots a real kernel under QEMU, so those run one file at a time to stay
-// inside a 2-core machine.
+// inside a 2-core machine. Projects that serve the PWA build web/dist first when its sources
+// changed (test/setup/web-build.ts), so `npm run test:e2e` works on a fresh clone.
+const webBuild = ['test/setup/web-build.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: webBuild,
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -45,6 +49,7 @@ export default defineConfig({
         test: {
           name: 'layouts',
           include: ['test/layouts-e2e/**/*.test.ts'],
+          globalSetup: webBuild,
           fileParallelism: false,
           testTimeout: 1_800_000,
           hookTimeout: 300_000,
