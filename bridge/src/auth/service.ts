@@ -63,6 +63,11 @@ export interface AuthService extends Auth {
   /** A session for an existing user, without a password (tests, oneTimeLogin's second half). */
   startSession(user: string): LoginResult;
   principalOf(s: SessionRecord): Principal | undefined;
+  /**
+   * Counts activity on an open WebSocket as use: pushes the session's idle expiry back, like
+   * verify() but by id (the socket keeps the id, not the token). False if the session is gone.
+   */
+  touch(sessionId: string): boolean;
   close(): void;
 }
 
@@ -283,6 +288,7 @@ export function createAuth(config: AuthConfig, opts: AuthOptions = {}): AuthServ
 
     startSession,
     principalOf,
+    touch: (id) => sessions.touch(id),
 
     close: () => {
       sessions.close();

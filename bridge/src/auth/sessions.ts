@@ -122,6 +122,21 @@ export class SessionStore {
     return s;
   }
 
+  /** verify() by id: pushes back the idle expiry of a live session; false if it is gone or dead. */
+  touch(id: string): boolean {
+    const s = this.byId.get(id);
+    if (!s) return false;
+    const now = Date.now();
+    const dead = this.deadReason(s, now);
+    if (dead) {
+      this.revoke(s.id, dead);
+      return false;
+    }
+    s.lastUsedAt = now;
+    this.dirty = true;
+    return true;
+  }
+
   get(id: string): SessionRecord | undefined {
     return this.byId.get(id);
   }
