@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readUsbHost } from '../../bridge/src/hid/udc.ts';
 import { startBridge } from '../../bridge/src/server.ts';
+import { sessionToken } from '../../bridge/src/auth/testing.ts';
 
 describe('USB host state from the UDC', () => {
   const dir = mkdtempSync(join(tmpdir(), 'udc-'));
@@ -61,11 +62,15 @@ describe('TLS', () => {
     );
     try {
       const body = await new Promise<string>((resolve, reject) => {
-        request({ host: '127.0.0.1', port: bridge.port, path: '/api/stats', rejectUnauthorized: false }, (res) => {
-          let b = '';
-          res.on('data', (d: Buffer) => (b += d.toString()));
-          res.on('end', () => resolve(b));
-        })
+        const headers = { authorization: `Bearer ${sessionToken(bridge)}` };
+        request(
+          { host: '127.0.0.1', port: bridge.port, path: '/api/stats', headers, rejectUnauthorized: false },
+          (res) => {
+            let b = '';
+            res.on('data', (d: Buffer) => (b += d.toString()));
+            res.on('end', () => resolve(b));
+          },
+        )
           .on('error', reject)
           .end();
       });

@@ -19,10 +19,16 @@ const log = (line: string): void => console.log(`[deploy boot test] ${line}`);
 /** Test-only guest script: everything it prints starts with REPORT. */
 const REPORT_SCRIPT = `#!/bin/bash
 out() { echo "REPORT $*"; }
+# /api/stats needs a session: an admin made the way a person would, then a password login.
+out "account $(printf 'boot-test-password\\n' | /usr/local/sbin/webkvm-user add boottest --role admin 2>&1 | tail -1)"
 for i in $(seq 1 120); do
   if NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/cert.pem node -e "
-    fetch('https://127.0.0.1/api/stats').then((r) => r.json())
-      .then((j) => { console.log('REPORT hid ' + JSON.stringify(j.hid)); process.exit(0); })
+    const login = { user: 'boottest', password: 'boot-test-password' };
+    fetch('https://127.0.0.1/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(login) })
+      .then((r) => r.json())
+      .then((s) => fetch('https://127.0.0.1/api/stats', { headers: { authorization: 'Bearer ' + s.token } }))
+      .then((r) => r.json())
+      .then((j) => { if (!j.hid) process.exit(1); console.log('REPORT hid ' + JSON.stringify(j.hid)); process.exit(0); })
       .catch(() => process.exit(1))"; then break; fi
   sleep 1
 done

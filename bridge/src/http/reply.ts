@@ -79,7 +79,8 @@ export class Reply {
       this.res.writeStatus(statusLine(status));
       writeHeaders(this.res, this.headers);
       writeHeaders(this.res, [['cache-control', 'no-store'], ...extra]);
-      this.res.endWithoutBody(0);
+      // No argument: no Content-Length (RFC 9110 §8.6 forbids one on a 204).
+      this.res.endWithoutBody();
     });
   }
 
