@@ -16,7 +16,7 @@ const DISPLAY = ':86';
 const STARTS = 10;
 const xEnv = (): NodeJS.ProcessEnv => ({ ...process.env, DISPLAY });
 const xdotool = (...args: string[]): string => execFileSync('xdotool', args, { env: xEnv(), encoding: 'utf8' }).trim();
-/** A shell command's stdout, '' when it fails (for probes that fail while a window changes). */
+/** A shell command's stdout, '' when it fails. */
 const shell = (cmd: string): string =>
   execFileSync('sh', ['-c', `${cmd} || true`], { env: xEnv(), encoding: 'utf8' }).trim();
 
@@ -44,7 +44,8 @@ describe('the simulated target terminal', () => {
   it('fits and focuses the terminal that replaces one whose shell exited', async () => {
     const sim = await startSimTarget({ display: DISPLAY, width: 1280, height: 720, log: () => undefined });
     try {
-      const first = xdotool('search', '--onlyvisible', '--classname', 'simtarget');
+      // The X server may hand the new xterm the same window id, so tell the two apart by pid.
+      const firstPid = xdotool('getwindowpid', xdotool('search', '--onlyvisible', '--classname', 'simtarget'));
       // `exit` + Enter as HID usages (e x i t Return), press and release each.
       const fd = fs.openSync(sim.devices.keyboard, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
       for (const usage of [0x08, 0x1b, 0x0c, 0x17, 0x28]) {
@@ -53,12 +54,13 @@ describe('the simulated target terminal', () => {
       }
       fs.closeSync(fd);
       let wid = '';
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
-        // Either may fail for a moment while one window is gone and the next not yet there.
+        // These fail for a moment while one window is gone and the next not yet there.
         const now = shell('xdotool search --onlyvisible --classname simtarget 2>/dev/null');
-        // The new window is up once the terminal has also been focused (a step of every start).
-        if (now && now !== first && shell('xdotool getwindowfocus 2>/dev/null') === now) {
+        const pid = now && shell(`xdotool getwindowpid ${now} 2>/dev/null`);
+        // The new terminal is up once it has also been focused (a step of every start).
+        if (pid && pid !== firstPid && shell('xdotool getwindowfocus 2>/dev/null') === now) {
           wid = now;
           break;
         }
