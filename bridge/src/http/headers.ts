@@ -14,7 +14,6 @@ import * as uWS from 'uWebSockets.js';
 const PERMISSIONS_POLICY = [
   'accelerometer=()',
   'autoplay=()',
-  'bluetooth=()',
   'camera=()',
   'display-capture=()',
   'geolocation=()',
