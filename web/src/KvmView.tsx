@@ -3,6 +3,7 @@ import { Led, type Frame } from '../../protocol/index.ts';
 import { AccountBar } from './components/AccountBar.tsx';
 import { AdminPanel } from './components/AdminPanel.tsx';
 import { ControlBar } from './components/ControlBar.tsx';
+import { MacroTools } from './components/macros/MacroTools.tsx';
 import { PastePanel } from './components/PastePanel.tsx';
 import { Screen } from './components/Screen.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
@@ -100,6 +101,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           onClose={() => setPasteOpen(false)}
         />
       </Show>
+      <MacroTools session={session} layout={layout.state === 'ready' ? layout() : undefined} settings={settings()} />
       <Screen
         session={session}
         mayInput={() => control.mayInput()}
