@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AuthConfig } from './auth/index.ts';
+import { resolveLimits, type Limits } from './control/limits.ts';
 import type { HidPaths } from './hid/relay.ts';
 import type { VideoSourceConfig } from './video/source.ts';
 
@@ -22,6 +23,8 @@ export interface BridgeConfig {
    * so a test bridge starts in setup-required state with no accounts.
    */
   auth?: AuthConfig;
+  /** Resource limits (clients, rates, batch length, buffers); see control/limits.ts for defaults. */
+  limits?: Partial<Limits>;
 }
 
 /** Defaults for a Raspberry Pi: the gadget's nodes in creation order and uStreamer on loopback. */
@@ -80,6 +83,15 @@ function authConfig(raw: unknown, env: NodeJS.ProcessEnv): AuthConfig {
   };
 }
 
+/** @throws ConfigError for an unknown limit or one that is not a positive integer */
+function limitsConfig(raw: unknown): Limits {
+  try {
+    return resolveLimits(raw);
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : 'bad limits');
+  }
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'config';
@@ -113,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     video: file.video ?? PI_DEFAULTS.video,
     ...(file.tls && { tls: file.tls }),
     auth: authConfig(file.auth, env),
+    ...(file.limits !== undefined && { limits: limitsConfig(file.limits) }),
   };
 }

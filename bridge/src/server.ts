@@ -1,20 +1,14 @@
 import * as uWS from 'uWebSockets.js';
-import {
-  CLIENT_TYPES,
-  decode,
-  encode,
-  MAX_CLIENT_MESSAGE_BYTES,
-  PROTOCOL_VERSION,
-  type ErrorCode,
-  type Message,
-  type VideoStatus,
-} from '../../protocol/index.ts';
+import type { VideoStatus } from '../../protocol/index.ts';
 import { authForBridge } from './auth/bridge.ts';
 import type { AuthOptions, AuthService, Role } from './auth/index.ts';
 import { mountApi } from './auth/routes.ts';
 import type { BridgeConfig } from './config.ts';
-import { Counters, makeRateLimitedLog } from './counters.ts';
-import { FrameFanout, type Viewer } from './fanout.ts';
+import { resolveLimits } from './control/limits.ts';
+import { makeLoopMonitor } from './control/loop.ts';
+import { makeEndpoint, type UserData } from './control/socket.ts';
+import { Counters, makeRateLimitedLog, makeSafeLog } from './counters.ts';
+import { FrameFanout } from './fanout.ts';
 import type { HidFs } from './hid/device.ts';
 import { HidRelay } from './hid/relay.ts';
 import { loadStatic, mountStatic } from './static.ts';
@@ -22,12 +16,6 @@ import { startVideoSource, type VideoSource } from './video/source.ts';
 
 export const BRIDGE_AGENT = 'bridge/0.1.0';
 export const CAPABILITIES = ['batch', 'mouse-rel', 'leds', 'video'];
-
-interface UserData {
-  id: number;
-  helloed: boolean;
-  viewer: Viewer;
-}
 
 export interface Bridge {
   port: number;
@@ -62,14 +50,14 @@ export interface BridgeOptions {
  * @throws Error if the port cannot be bound
  */
 export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}): Promise<Bridge> {
-  const log = opts.log ?? ((line: string) => console.log(`[bridge] ${line}`));
+  const log = makeSafeLog(opts.log ?? ((line: string) => console.log(`[bridge] ${line}`)));
   const limited = makeRateLimitedLog(log);
+  const limits = resolveLimits(config.limits);
+  const loop = makeLoopMonitor();
   const counters = new Counters();
   const { auth, dispose: disposeAuth } = authForBridge(config.auth, { ...opts.auth, counters, log });
-  const sockets = new Set<uWS.WebSocket<UserData>>();
   const files = loadStatic(config.staticDir);
   if (files.size === 0) log(`no PWA build in ${config.staticDir}: run "npm run build"`);
-  let nextId = 1;
   let videoStatus: VideoStatus = {
     type: 'video-status',
     present: false,
@@ -79,27 +67,16 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     reason: 'starting',
   };
 
-  const broadcast = (m: Message): void => {
-    const bytes = encode(m);
-    for (const ws of sockets) ws.send(bytes, true);
-  };
-  const send = (ws: uWS.WebSocket<UserData>, m: Message): void => {
-    ws.send(encode(m), true);
-  };
-  const refuse = (ws: uWS.WebSocket<UserData>, code: ErrorCode, message: string): void => {
-    counters.inc(`ws.error.${code}`);
-    limited(`refuse:${code}`, `client ${ws.getUserData().id}: ${code}: ${message}`);
-    send(ws, { type: 'error', code, message });
-  };
-
   const relay = new HidRelay({
     paths: config.hid,
     counters,
     log,
-    onStatus: (s) => broadcast(s),
-    onLeds: (leds) => broadcast({ type: 'leds', leds }),
+    onStatus: (s) => endpoint.broadcast(s),
+    onLeds: (leds) => endpoint.broadcast({ type: 'leds', leds }),
     ...(opts.hidFs && { fs: opts.hidFs }),
     ...opts.hidTimings,
+    maxQueue: limits.hidQueue,
+    maxBatchMs: limits.maxBatchMs,
   });
   const fanout = new FrameFanout(counters);
   const video: VideoSource = startVideoSource(config.video, {
@@ -120,119 +97,29 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
         fps: Math.round(s.fps * 10) / 10,
         reason: s.reason ?? '',
       };
-      broadcast(videoStatus);
+      endpoint.broadcast(videoStatus);
     },
     log: (line) => limited('video', `video: ${line}`),
   });
 
-  const handle = (ws: uWS.WebSocket<UserData>, m: Message): void => {
-    const user = ws.getUserData();
-    if (!CLIENT_TYPES.has(m.type)) return refuse(ws, 'not-allowed', `clients may not send ${m.type}`);
-    if (m.type === 'hello') {
-      if (m.version !== PROTOCOL_VERSION) {
-        refuse(ws, 'version', `this bridge speaks protocol ${PROTOCOL_VERSION}, not ${m.version}`);
-        ws.end(4000, 'protocol version');
-        return;
-      }
-      user.helloed = true;
-      return;
-    }
-    if (m.type === 'ping')
-      return send(ws, {
-        type: 'pong',
-        id: m.id,
-        sentAt: m.sentAt,
-        receivedAt: performance.timeOrigin + performance.now(),
-      });
-    if (m.type === 'pong') return;
-    if (m.type === 'error') {
-      counters.inc(`ws.client_error.${m.code}`);
-      return limited('client-error', `client ${user.id} reports ${m.code}: ${m.message}`);
-    }
-    if (!user.helloed) return refuse(ws, 'not-allowed', 'send hello before input');
-    let err: ErrorCode | undefined;
-    switch (m.type) {
-      case 'keyboard':
-      case 'mouse':
-      case 'mouse-rel':
-        err = relay.report(user.id, m.type, m.report);
-        break;
-      case 'release-all':
-        relay.releaseAll();
-        break;
-      case 'batch':
-        err = relay.startBatch(user.id, m, (p) => {
-          if (sockets.has(ws)) send(ws, p);
-        });
-        break;
-      case 'batch-cancel':
-        relay.cancelBatch(user.id, m.id);
-        break;
-    }
-    if (err)
-      refuse(ws, err, err === 'busy' ? 'a batch is playing; cancel it or wait' : `${m.type} dropped: device offline`);
-  };
+  const endpoint = makeEndpoint({
+    auth,
+    relay,
+    fanout,
+    counters,
+    limited,
+    limits,
+    agent: BRIDGE_AGENT,
+    capabilities: CAPABILITIES,
+    currentStatus: () => [relay.status(), { type: 'leds', leds: relay.currentLeds() }, videoStatus],
+  });
 
   // Browsers give secure contexts only to https (or localhost): WebCodecs' ImageDecoder and the
   // service worker need one when the PWA is opened by the Pi's address.
   const app = config.tls
     ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
     : uWS.App();
-  app.ws<UserData>('/ws', {
-    compression: 0, // uWS.DISABLED (a type-only export in the typings): JPEG does not compress
-    // Above the protocol limit, so an oversized message gets an error reply rather than a close.
-    maxPayloadLength: MAX_CLIENT_MESSAGE_BYTES * 2,
-    maxBackpressure: 64 * 1024 * 1024,
-    closeOnBackpressureLimit: false,
-    idleTimeout: 32,
-    sendPingsAutomatically: true,
-    upgrade: (res, req, context) => {
-      res.upgrade<UserData>(
-        { id: nextId++, helloed: false, viewer: fanout.makeViewer() },
-        req.getHeader('sec-websocket-key'),
-        req.getHeader('sec-websocket-protocol'),
-        req.getHeader('sec-websocket-extensions'),
-        context,
-      );
-    },
-    open: (ws) => {
-      sockets.add(ws);
-      counters.inc('ws.opened');
-      const user = ws.getUserData();
-      user.viewer.attach(ws);
-      send(ws, { type: 'hello', version: PROTOCOL_VERSION, capabilities: CAPABILITIES, agent: BRIDGE_AGENT });
-      send(ws, relay.status());
-      send(ws, { type: 'leds', leds: relay.currentLeds() });
-      send(ws, videoStatus);
-      fanout.add(user.viewer);
-    },
-    message: (ws, message, isBinary) => {
-      counters.inc('ws.messages');
-      if (!isBinary)
-        return refuse(ws, 'malformed', 'text frames are not part of the protocol; send MessagePack binary');
-      // decode() copies what outlives this callback (uWS reuses `message` afterwards).
-      const result = decode(new Uint8Array(message), MAX_CLIENT_MESSAGE_BYTES);
-      if (!result.ok) return refuse(ws, result.error.code, result.error.message);
-      try {
-        handle(ws, result.message);
-      } catch (e) {
-        refuse(
-          ws,
-          'internal',
-          `bridge failed on ${result.message.type}: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-    },
-    drain: (ws) => ws.getUserData().viewer.drained(),
-    close: (ws, code) => {
-      sockets.delete(ws);
-      counters.inc('ws.closed');
-      if (code === 1009) counters.inc('ws.error.oversized_close');
-      const user = ws.getUserData();
-      fanout.remove(user.viewer);
-      relay.clientGone(user.id);
-    },
-  });
+  app.ws<UserData>('/ws', endpoint.behavior);
 
   mountApi(app, {
     auth,
@@ -246,7 +133,9 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
         handler: () => ({
           status: 200,
           body: {
-            clients: sockets.size,
+            clients: endpoint.clients(),
+            ws: endpoint.stats(),
+            eventLoop: loop.stats(),
             hid: relay.status(),
             leds: relay.currentLeds(),
             video: { ...videoStatus, source: video.stats() },
@@ -272,6 +161,8 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
   if (!token) {
     relay.close();
     video.stop();
+    endpoint.dispose();
+    loop.dispose();
     disposeAuth();
     throw new Error(`cannot listen on ${config.host}:${config.port} (port in use? set PORT)`);
   }
@@ -285,12 +176,14 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     relay,
     auth,
     oneTimeLogin: (o) => auth.oneTimeLogin(o),
-    clients: () => sockets.size,
+    clients: () => endpoint.clients(),
     close: async () => {
       video.stop();
       relay.releaseAll();
       relay.close();
-      for (const ws of [...sockets]) ws.end(1001, 'bridge stopping');
+      endpoint.closeAll(1001, 'bridge stopping');
+      endpoint.dispose();
+      loop.dispose();
       uWS.us_listen_socket_close(token);
       // Also drops idle HTTP keep-alive connections, so the port can be bound again at once.
       app.close();

@@ -11,7 +11,7 @@ import {
 } from '../../../protocol/index.ts';
 import type { Counters } from '../counters.ts';
 import { HidDeviceWriter, type HidFs } from './device.ts';
-import { playBatch } from './batch.ts';
+import { batchDurationMs, playBatch } from './batch.ts';
 import { watchUsbHost, type UdcStateSource } from './udc.ts';
 
 /** Device nodes from config. On the Pi: /dev/hidg0..2 or the udev names; here: the simulator's. */
@@ -33,29 +33,48 @@ export interface HidRelayOptions {
   retryMs?: number;
   reopenMs?: number;
   readMs?: number;
+  /** Reports queued per device while the host does not poll; more are refused with 'busy'. */
+  maxQueue?: number;
+  /** Longest batch, ms: by its delays at the start, and by the clock while it plays. */
+  maxBatchMs?: number;
 }
 
 type ClientId = number;
 type BatchSink = (m: BatchProgress | BatchEnd) => void;
 
+/** The result of a refused request: a code for the client's error message and a short reason. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Room kept in each device queue above `maxQueue`, so releases are never refused or dropped. */
+const RELEASE_HEADROOM = 16;
+
 /**
- * Routes reports from clients to the three HID devices. The controller is the client whose input
- * arrived last; when it disconnects, all keys and buttons are released. One batch plays at a time;
- * live keyboard input is refused with 'busy' while it plays, so the two never interleave.
+ * Routes reports to the three HID devices, plays batches, and knows what is held. Who may send
+ * input is decided before it gets here (control/arbiter.ts). One batch plays at a time; live
+ * keyboard input is refused with 'busy' while it plays, so the two never interleave. A device
+ * whose queue is full (the host stopped polling) refuses with 'busy' instead of dropping the
+ * oldest report.
  */
 export class HidRelay {
   private readonly devices: Record<HidDevice, HidDeviceWriter>;
-  private controller: ClientId | null = null;
   private leds = 0;
   /** Last absolute report, so a release keeps the pointer where it is. */
   private lastMouse: Uint8Array = new Uint8Array(MOUSE_ABS_REPORT_BYTES);
-  private batch: { id: number; owner: ClientId; cancel: (reason: string) => void } | null = null;
+  /** Whether the last report written to each device holds a key or button. */
+  private readonly held: Record<HidDevice, boolean> = { keyboard: false, mouse: false, 'mouse-rel': false };
+  private batch: { id: number; owner: ClientId; abort: AbortController } | null = null;
   private readonly host: ReturnType<typeof watchUsbHost>;
+  private readonly maxQueue: number;
 
   constructor(private readonly opts: HidRelayOptions) {
+    this.maxQueue = opts.maxQueue ?? 1000;
     const common = {
       counters: opts.counters,
       log: opts.log,
+      maxQueue: this.maxQueue + RELEASE_HEADROOM,
       // Devices open inside their constructors; status goes out once all three exist.
       onOnline: () => {
         if (this.devices) opts.onStatus(this.status());
@@ -97,27 +116,45 @@ export class HidRelay {
     return this.leds;
   }
 
+  /** Any key or button held by the last reports written, or a batch playing. */
+  holding(): boolean {
+    return this.batch !== null || this.held.keyboard || this.held.mouse || this.held['mouse-rel'];
+  }
+
+  /** The batch playing now, if any. */
+  playing(): { id: number; owner: ClientId } | null {
+    return this.batch && { id: this.batch.id, owner: this.batch.owner };
+  }
+
   /**
-   * Writes one live report from `client`. Returns an error code for the client, or undefined.
+   * Writes one live report. Returns a refusal for the client, or undefined. O(1).
    * The report must already have the device's length (the protocol decoder checks it).
    */
-  report(client: ClientId, device: HidDevice, report: Uint8Array): ErrorCode | undefined {
+  report(device: HidDevice, report: Uint8Array): Refusal | undefined {
     if (this.batch && device === 'keyboard') {
       this.opts.counters.inc('hid.refused_busy');
-      return 'busy';
+      return { code: 'busy', message: 'a batch is playing; cancel it or wait' };
     }
     const dev = this.devices[device];
     if (!dev.isOnline()) {
       this.opts.counters.inc(`hid.${device}.dropped_offline`);
-      return 'hid-offline';
+      return { code: 'hid-offline', message: `${device} report dropped: device offline` };
     }
-    this.controller = client;
-    if (device === 'mouse') this.lastMouse = report;
-    void dev.write(report);
+    if (dev.queued() >= this.maxQueue) {
+      this.opts.counters.inc(`hid.${device}.refused_full`);
+      return { code: 'busy', message: `${device} report refused: the target is not taking reports (queue full)` };
+    }
+    this.write(device, report);
     return undefined;
   }
 
-  /** Writes all-keys-up and all-buttons-up on every online device. */
+  private write(device: HidDevice, report: Uint8Array): Promise<boolean> {
+    if (device === 'mouse') this.lastMouse = report;
+    this.held[device] = device === 'keyboard' ? report.some((b) => b !== 0) : report[0] !== 0;
+    return this.devices[device].write(report);
+  }
+
+  /** Writes all-keys-up and all-buttons-up on every online device (never refused for a full queue). */
   releaseAll(): void {
     this.opts.counters.inc('hid.release_all');
     const mouseUp = Uint8Array.from(this.lastMouse);
@@ -130,37 +167,46 @@ export class HidRelay {
       ['mouse-rel', RELEASE_MOUSE_REL],
     ];
     for (const [name, report] of releases) {
+      this.held[name] = false;
       if (this.devices[name].isOnline()) void this.devices[name].write(report);
     }
   }
 
-  /** A client's socket closed: cancel its batch, and release everything if it was in control. */
-  clientGone(client: ClientId): void {
-    if (this.batch?.owner === client) this.batch.cancel('client disconnected');
-    if (this.controller === client) {
-      this.controller = null;
-      this.releaseAll();
-    }
+  /** Cancels the batch playing (any owner); it ends at once, then releases. */
+  cancelAny(reason: string): void {
+    this.batch?.abort.abort(reason);
   }
 
-  /** Plays `batch` for `client`, reporting progress through `sink`. Returns 'busy' if one is playing. */
-  startBatch(client: ClientId, batch: BatchMsg, sink: BatchSink): ErrorCode | undefined {
+  /** A client's socket closed: cancel its batch. (Releasing keys is the arbiter's call.) */
+  clientGone(client: ClientId): void {
+    if (this.batch?.owner === client) this.batch.abort.abort('client disconnected');
+  }
+
+  /**
+   * Plays `batch` for `client`, reporting progress through `sink`. Refuses with 'busy' if one is
+   * playing and 'bad-field' if its delays add up to more than maxBatchMs.
+   */
+  startBatch(client: ClientId, batch: BatchMsg, sink: BatchSink): Refusal | undefined {
     if (this.batch) {
       this.opts.counters.inc('hid.refused_busy');
-      return 'busy';
+      return { code: 'busy', message: 'a batch is playing; cancel it or wait' };
     }
-    this.controller = client;
-    const control = { cancelled: null as string | null };
-    this.batch = { id: batch.id, owner: client, cancel: (reason) => (control.cancelled ??= reason) };
+    const maxMs = this.opts.maxBatchMs ?? 600_000;
+    const ms = batchDurationMs(batch);
+    if (ms > maxMs) {
+      this.opts.counters.inc('hid.refused_long_batch');
+      return { code: 'bad-field', message: `batch delays add up to ${ms} ms, over the limit of ${maxMs} ms` };
+    }
+    const abort = new AbortController();
+    this.batch = { id: batch.id, owner: client, abort };
+    const limit = setTimeout(() => abort.abort(`batch over the time limit of ${maxMs} ms`), maxMs);
     this.opts.counters.inc('hid.batches');
     void playBatch(batch, {
-      write: (device, report) => {
-        if (device === 'mouse') this.lastMouse = report;
-        return this.devices[device].write(report);
-      },
-      isCancelled: () => control.cancelled,
+      write: (device, report) => this.write(device, report),
+      signal: abort.signal,
       onProgress: sink,
     }).then((end) => {
+      clearTimeout(limit);
       this.batch = null;
       this.releaseAll();
       this.opts.counters.inc(`hid.batch_${end.outcome}`);
@@ -169,13 +215,15 @@ export class HidRelay {
     return undefined;
   }
 
+  /** batch-cancel from the controller: stop that batch, and release everything in any case. */
   cancelBatch(client: ClientId, id: number): void {
-    if (this.batch && this.batch.id === id && this.batch.owner === client) this.batch.cancel('cancelled by the user');
+    if (this.batch && this.batch.id === id && this.batch.owner === client)
+      this.batch.abort.abort('cancelled by the user');
     else this.releaseAll(); // nothing to cancel, but the user asked for keys up
   }
 
   close(): void {
-    this.batch?.cancel('bridge stopping');
+    this.batch?.abort.abort('bridge stopping');
     this.host.stop();
     for (const d of Object.values(this.devices)) d.close();
   }

@@ -1,0 +1,411 @@
+import type * as uWS from 'uWebSockets.js';
+import {
+  assertNever,
+  decodeClient,
+  encodeServer,
+  MAX_CLIENT_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from '../../../protocol/index.ts';
+import type { Auth, Principal } from '../auth/index.ts';
+import type { Counters, RateLimitedLog } from '../counters.ts';
+import type { FrameFanout, Viewer } from '../fanout.ts';
+import type { HidRelay, Refusal } from '../hid/relay.ts';
+import { ControlArbiter } from './arbiter.ts';
+import type { Limits } from './limits.ts';
+import { TokenBucket } from './rate.ts';
+
+/** Per-socket state (uWS UserData). */
+export interface UserData {
+  /** Client id, 1.., as control-status names it. */
+  id: number;
+  /** 'pending' until a hello with a valid token; 'closed' once uWS said so (the socket is gone). */
+  state: 'pending' | 'ready' | 'closing' | 'closed';
+  principal: Principal | null;
+  viewer: Viewer;
+  bucket: TokenBucket;
+  helloTimer: ReturnType<typeof setTimeout> | null;
+  /** When its send buffer went over the slow-client mark (ms, performance.now), or 0. */
+  slowSince: number;
+  /** The socket closes because its session was revoked: no reconnect grace. */
+  revoked: boolean;
+}
+
+type Ws = uWS.WebSocket<UserData>;
+
+export interface EndpointDeps {
+  auth: Auth;
+  relay: HidRelay;
+  fanout: FrameFanout;
+  counters: Counters;
+  limited: RateLimitedLog;
+  limits: Limits;
+  agent: string;
+  capabilities: string[];
+  /** hid-status, leds, video-status as they are now: sent right after a good hello. */
+  currentStatus(): ServerMessage[];
+}
+
+/** uWS's text when a message exceeds maxPayloadLength; it then closes with 1006 and no reply. */
+const UWS_TOO_BIG = 'Received too big message';
+
+/** Mark above which a client counts as slow: most of maxBackpressure is in use. */
+const SLOW_FRACTION = 0.75;
+
+/**
+ * The /ws endpoint (protocol/README.md "Hello and authentication", "Control", "Rates and sizes"):
+ * async-upgrade with the Origin/Host check, token auth in hello, one controller, input rate
+ * limits, size limits, bounded send buffers. Per-message work is O(1) plus decoding.
+ */
+export function makeEndpoint(deps: EndpointDeps) {
+  const { auth, relay, fanout, counters, limited, limits } = deps;
+  const sockets = new Set<Ws>();
+  const ready = new Map<number, Ws>();
+  const bySession = new Map<string, Set<Ws>>();
+  let nextId = 1;
+
+  // Counter names and log keys built once, not per refused message.
+  const errorCounter = new Map<ErrorCode, string>();
+  const counterFor = (code: ErrorCode): string => {
+    let name = errorCounter.get(code);
+    if (!name) errorCounter.set(code, (name = `ws.error.${code}`));
+    return name;
+  };
+
+  // A closed uWS socket throws on any method call: every path that may run later (timers, batch
+  // progress, revocation) goes through `sockets`, which close() empties.
+  const send = (ws: Ws, m: ServerMessage): void => {
+    if (!sockets.has(ws)) return;
+    if (ws.send(encodeServer(m), true) === 2) counters.inc('ws.send_dropped'); // 2: DROPPED (over maxBackpressure)
+  };
+  const broadcast = (m: ServerMessage): void => {
+    const bytes = encodeServer(m);
+    for (const ws of ready.values()) if (ws.send(bytes, true) === 2) counters.inc('ws.send_dropped');
+  };
+  const refuse = (ws: Ws, code: ErrorCode, message: string): void => {
+    if (!sockets.has(ws)) return;
+    counters.inc(counterFor(code));
+    const id = ws.getUserData().id;
+    limited(counterFor(code), () => `client ${id}: ${code}: ${message}`);
+    send(ws, { type: 'error', code, message });
+  };
+  const closeWith = (ws: Ws, code: number, reason: string): void => {
+    if (!sockets.has(ws)) return;
+    const d = ws.getUserData();
+    if (d.state === 'closed' || d.state === 'closing') return;
+    d.state = 'closing';
+    ws.end(code, reason);
+  };
+
+  const arbiter = new ControlArbiter(
+    {
+      releaseAll: (why) => {
+        relay.cancelAny(why);
+        relay.releaseAll();
+      },
+      holding: () => relay.holding(),
+      ping: (id) => {
+        const ws = ready.get(id);
+        if (ws) {
+          counters.inc('ws.control_pings');
+          ws.ping();
+        }
+      },
+      changed: (why) => {
+        counters.inc('control.changes');
+        limited('control', () => `control: ${why}`);
+        for (const [id, ws] of ready) send(ws, arbiter.statusFor(id));
+      },
+    },
+    limits,
+  );
+
+  // The rate-limited reply is the same bytes every time: a flood costs one send per message.
+  const rateLimitedBytes = encodeServer({
+    type: 'error',
+    code: 'rate-limited',
+    message: `over ${limits.inputRate} messages/s (bursts of ${limits.inputBurst}): this message was refused`,
+  });
+
+  const authenticate = (ws: Ws, m: ClientMessage & { type: 'hello' }): void => {
+    const d = ws.getUserData();
+    if (m.version !== PROTOCOL_VERSION) {
+      refuse(ws, 'version', `this bridge speaks protocol ${PROTOCOL_VERSION}`);
+      return closeWith(ws, 4000, 'protocol version');
+    }
+    const principal = m.token ? auth.verify(m.token) : undefined;
+    if (!principal) {
+      refuse(ws, 'unauthorized', m.token ? 'the session token is not valid (expired or logged out?)' : 'no token');
+      return closeWith(ws, 4001, 'unauthorized');
+    }
+    if (d.helloTimer) clearTimeout(d.helloTimer);
+    d.helloTimer = null;
+    d.principal = principal;
+    d.state = 'ready';
+    let set = bySession.get(principal.sessionId);
+    if (!set) bySession.set(principal.sessionId, (set = new Set()));
+    set.add(ws);
+    counters.inc('ws.authenticated');
+    arbiter.join({ id: d.id, sessionId: principal.sessionId, user: principal.user, role: principal.role });
+    ready.set(d.id, ws);
+    for (const s of deps.currentStatus()) send(ws, s);
+    send(ws, arbiter.statusFor(d.id));
+    fanout.add(d.viewer);
+  };
+
+  /** Runs `act` if `ws` is the controller, else refuses with not-controller. */
+  const asController = (ws: Ws, act: () => Refusal | undefined | void): void => {
+    const v = arbiter.input(ws.getUserData().id);
+    if (!v.ok) return refuse(ws, v.code, v.message);
+    const r = act();
+    if (r) refuse(ws, r.code, r.message);
+  };
+
+  const handle = (ws: Ws, m: ClientMessage): void => {
+    const d = ws.getUserData();
+    if (d.state === 'pending') {
+      if (m.type === 'hello') return authenticate(ws, m);
+      refuse(ws, 'unauthorized', 'send hello with a session token first');
+      return closeWith(ws, 4001, 'unauthorized');
+    }
+    arbiter.heard(d.id);
+    switch (m.type) {
+      case 'hello':
+        return refuse(ws, 'not-allowed', 'hello was already accepted');
+      case 'ping':
+        return send(ws, {
+          type: 'pong',
+          id: m.id,
+          sentAt: m.sentAt,
+          receivedAt: performance.timeOrigin + performance.now(),
+        });
+      case 'pong':
+        return;
+      case 'error': {
+        counters.inc('ws.client_error');
+        const code = m.code;
+        return limited('client-error', () => `client ${d.id} reports ${code} (${m.message.length} chars)`);
+      }
+      case 'keyboard':
+      case 'mouse':
+      case 'mouse-rel':
+        return asController(ws, () => relay.report(m.type, m.report));
+      case 'batch':
+        return asController(ws, () => relay.startBatch(d.id, m, (p) => send(ws, p)));
+      case 'batch-cancel':
+        return asController(ws, () => relay.cancelBatch(d.id, m.id));
+      case 'release-all':
+        return asController(ws, () => relay.releaseAll());
+      case 'control-request': {
+        const v = arbiter.request(d.id, m.take);
+        if (!v.ok) refuse(ws, v.code, v.message);
+        return;
+      }
+      case 'control-release':
+        return arbiter.release(d.id);
+      default:
+        return assertNever(m);
+    }
+  };
+
+  const behavior: uWS.WebSocketBehavior<UserData> = {
+    compression: 0, // uWS.DISABLED (a type-only export in the typings): JPEG does not compress
+    // Above the protocol limit, so most oversized messages get an error reply before the close;
+    // beyond this uWS closes by itself (1006, counted in close()).
+    maxPayloadLength: MAX_CLIENT_MESSAGE_BYTES * 2,
+    maxBackpressure: limits.maxBackpressure,
+    closeOnBackpressureLimit: false, // the slow-client watchdog decides, with a grace period
+    idleTimeout: 32,
+    sendPingsAutomatically: true,
+    // uWS examples/UpgradeAsync.js: copy the headers before anything else, watch onAborted, cork.
+    upgrade: (res, req, context) => {
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      const origin = req.getHeader('origin');
+      const host = req.getHeader('host');
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      const refuseUpgrade = (status: string, reason: string, counter: string): void => {
+        counters.inc(counter);
+        res.cork(() => {
+          res.writeStatus(status).writeHeader('content-type', 'text/plain; charset=utf-8').end(reason, true);
+        });
+      };
+      const check = auth.checkUpgrade({ origin, host });
+      if (aborted) return;
+      if (!check.ok) return refuseUpgrade(`${check.status} Forbidden`, check.reason, 'ws.refused_origin');
+      if (auth.setupRequired())
+        return refuseUpgrade('403 Forbidden', 'setup required: create the admin account first', 'ws.refused_setup');
+      if (sockets.size >= limits.maxClients)
+        return refuseUpgrade(
+          '503 Service Unavailable',
+          `too many clients (limit ${limits.maxClients}); close another tab or device`,
+          'ws.refused_full',
+        );
+      const data: UserData = {
+        id: nextId++,
+        state: 'pending',
+        principal: null,
+        viewer: fanout.makeViewer(),
+        bucket: new TokenBucket(limits.inputRate, limits.inputBurst),
+        helloTimer: null,
+        slowSince: 0,
+        revoked: false,
+      };
+      res.cork(() => res.upgrade<UserData>(data, key, protocol, extensions, context));
+    },
+    open: (ws) => {
+      sockets.add(ws);
+      counters.inc('ws.opened');
+      const d = ws.getUserData();
+      d.viewer.attach(ws);
+      send(ws, {
+        type: 'hello',
+        version: PROTOCOL_VERSION,
+        capabilities: deps.capabilities,
+        agent: deps.agent,
+        token: '',
+      });
+      d.helloTimer = setTimeout(() => {
+        d.helloTimer = null;
+        if (d.state !== 'pending') return;
+        refuse(ws, 'unauthorized', `no hello with a session token within ${limits.helloTimeoutMs} ms`);
+        closeWith(ws, 4001, 'unauthorized');
+      }, limits.helloTimeoutMs);
+    },
+    message: (ws, message, isBinary) => {
+      const d = ws.getUserData();
+      if (d.state === 'closing' || d.state === 'closed') return;
+      counters.inc('ws.messages');
+      if (!d.bucket.take()) {
+        counters.inc('ws.error.rate-limited');
+        limited('ws.error.rate-limited', () => `client ${d.id}: rate-limited`);
+        if (ws.send(rateLimitedBytes, true) === 2) counters.inc('ws.send_dropped');
+        return;
+      }
+      if (message.byteLength > MAX_CLIENT_MESSAGE_BYTES) {
+        refuse(
+          ws,
+          'oversized',
+          `message of ${message.byteLength} bytes exceeds the limit of ${MAX_CLIENT_MESSAGE_BYTES}`,
+        );
+        return closeWith(ws, 1009, 'message too big');
+      }
+      if (!isBinary) {
+        refuse(ws, 'malformed', 'text frames are not part of the protocol; send MessagePack binary');
+        if (d.state === 'pending') closeWith(ws, 4001, 'unauthorized');
+        return;
+      }
+      // decode copies what outlives this callback (uWS reuses `message` afterwards).
+      const result = decodeClient(new Uint8Array(message), MAX_CLIENT_MESSAGE_BYTES);
+      if (!result.ok) {
+        refuse(ws, result.error.code, result.error.message);
+        if (d.state === 'pending') closeWith(ws, 4001, 'unauthorized');
+        return;
+      }
+      try {
+        handle(ws, result.message);
+      } catch (e) {
+        refuse(ws, 'internal', `bridge failed on ${result.message.type}: ${e instanceof Error ? e.name : typeof e}`);
+        limited(
+          'internal',
+          () => `internal error on ${result.message.type}: ${e instanceof Error ? e.stack : String(e)}`,
+        );
+      }
+    },
+    pong: (ws) => {
+      const d = ws.getUserData();
+      if (d.state === 'ready') arbiter.heard(d.id);
+    },
+    drain: (ws) => ws.getUserData().viewer.drained(),
+    close: (ws, code, message) => {
+      const d = ws.getUserData();
+      const wasReady = d.principal !== null && ready.has(d.id);
+      d.state = 'closed';
+      sockets.delete(ws);
+      counters.inc('ws.closed');
+      if (
+        code === 1006 &&
+        message.byteLength === UWS_TOO_BIG.length &&
+        Buffer.from(message).toString() === UWS_TOO_BIG
+      ) {
+        // uWS refused a message over maxPayloadLength itself: no reply was possible.
+        counters.inc('ws.error.oversized');
+        counters.inc('ws.closed_oversized');
+      }
+      if (d.helloTimer) clearTimeout(d.helloTimer);
+      fanout.remove(d.viewer);
+      if (!wasReady || !d.principal) return;
+      ready.delete(d.id);
+      const set = bySession.get(d.principal.sessionId);
+      set?.delete(ws);
+      if (set?.size === 0) bySession.delete(d.principal.sessionId);
+      relay.clientGone(d.id);
+      arbiter.leave(d.id, !d.revoked);
+    },
+  };
+
+  const offRevoke = auth.onRevoke((sessionId) => {
+    const set = bySession.get(sessionId);
+    if (!set) return;
+    for (const ws of [...set]) {
+      const d = ws.getUserData();
+      d.revoked = true;
+      counters.inc('ws.closed_revoked');
+      refuse(ws, 'unauthorized', 'the session ended (logged out, revoked or expired)');
+      closeWith(ws, 4001, 'unauthorized');
+    }
+  });
+
+  // A client that stays behind (its buffer near maxBackpressure) for slowClientMs is cut off:
+  // video skips frames for it already, but status and replies would be lost.
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    for (const ws of sockets) {
+      const d = ws.getUserData();
+      if (ws.getBufferedAmount() < limits.maxBackpressure * SLOW_FRACTION) {
+        d.slowSince = 0;
+        continue;
+      }
+      if (d.slowSince === 0) d.slowSince = now;
+      else if (now - d.slowSince > limits.slowClientMs && d.state !== 'closed') {
+        counters.inc('ws.closed_slow');
+        limited('slow', () => `client ${d.id}: send buffer full for over ${limits.slowClientMs} ms: closing`);
+        d.state = 'closed';
+        ws.close(); // end() would queue its close frame behind the full buffer
+      }
+    }
+  }, 1000);
+  watchdog.unref();
+
+  return {
+    behavior,
+    arbiter,
+    /** Sends to every authenticated client. */
+    broadcast,
+    /** Open sockets, authenticated or not. */
+    clients: (): number => sockets.size,
+    stats: () => ({
+      sockets: sockets.size,
+      authenticated: ready.size,
+      controller: arbiter.controller(),
+      controllerUser: arbiter.controllerUser(),
+    }),
+    /** Closes every socket (bridge shutdown). */
+    closeAll: (code: number, reason: string): void => {
+      for (const ws of [...sockets]) closeWith(ws, code, reason);
+    },
+    dispose: (): void => {
+      clearInterval(watchdog);
+      offRevoke();
+      arbiter.close();
+    },
+  };
+}
+
+export type Endpoint = ReturnType<typeof makeEndpoint>;
