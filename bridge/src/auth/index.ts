@@ -24,6 +24,13 @@ export interface Auth {
   /** Upgrade check on Origin and Host headers. */
   checkUpgrade(h: { origin: string; host: string }): UpgradeCheck;
   setupRequired(): boolean;
+  /**
+   * Activity on an open socket counts as use: pushes the session's idle expiry back (verify() by
+   * session id). Call it on the client's messages (the PWA pings every 2 s), or a socket that
+   * stays open without HTTP calls is closed with 4001 when the idle time (30 min) runs out.
+   * False if the session is gone. (An addition to CONTRACT.md's interface; optional there.)
+   */
+  touch?(sessionId: string): boolean;
 }
 
 /** `BridgeConfig.auth`. */

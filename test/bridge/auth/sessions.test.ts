@@ -47,6 +47,18 @@ describe('sessions', () => {
     expect(s.verify(token)).toBeUndefined();
   });
 
+  it('touch(id) counts as use, like verify(), for a socket that holds only the session id', () => {
+    const s = store({ idleMs: 30 * MIN });
+    const { token, session } = s.create('alice', 1);
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(20 * MIN);
+      expect(s.touch(session.id)).toBe(true);
+    }
+    expect(s.verify(token)).toBeDefined();
+    vi.advanceTimersByTime(31 * MIN);
+    expect(s.touch(session.id)).toBe(false);
+  });
+
   it('expires at the absolute lifetime however much it is used', () => {
     const s = store({ idleMs: 30 * MIN, ttlMs: 12 * 60 * MIN });
     const revoked: string[] = [];
