@@ -11,7 +11,7 @@ export const IDLE_TTL_MS = 30 * 60 * 1000;
 /** How often expired sessions are looked for, ms. */
 const SWEEP_MS = 5000;
 /** lastUsedAt is written to disk at most this often, ms (creation and revocation: at once). */
-const FLUSH_MS = 30_000;
+const FLUSH_MS = 60_000;
 
 export interface SessionRecord {
   /** Public handle (listing, DELETE /api/sessions/:id): 16 random bytes, base64url. */
