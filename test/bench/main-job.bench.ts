@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { DEFAULT_STATIC_DIR } from '../../bridge/src/config.ts';
 import type { HidFs } from '../../bridge/src/hid/device.ts';
+import { createUsers, login, makeAuthDir, TEST_AUTH_OPTIONS } from '../../bridge/src/auth/testing.ts';
 import { startBridge } from '../../bridge/src/server.ts';
 import { startSimTarget } from '../../hardware/sim/target.ts';
-import { encode, PROTOCOL_VERSION } from '../../protocol/index.ts';
-import { launchChromium, typeLikeAPerson } from '../e2e/harness.ts';
+import { encodeClient, PROTOCOL_VERSION } from '../../protocol/index.ts';
+import { launchChromium, typeLikeAPerson, waitForKvm } from '../e2e/harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DISPLAY = process.env.SIM_DISPLAY ?? ':94';
@@ -27,6 +28,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BENCH_PASSWORD = 'bench viewer password';
 
 type PageKvm = {
   kvm: {
@@ -37,6 +39,7 @@ type PageKvm = {
 
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'kvm-bench-'));
+  const authDir = makeAuthDir();
   const sim = await startSimTarget({
     display: DISPLAY,
     width: 1280,
@@ -70,13 +73,15 @@ async function main(): Promise<void> {
         staticDir: DEFAULT_STATIC_DIR,
         hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
         video: { kind: 'command', argv: sim.videoCommand },
+        auth: authDir.config,
       },
-      { log: () => undefined, hidFs: timedFs },
+      { log: () => undefined, hidFs: timedFs, auth: TEST_AUTH_OPTIONS },
     );
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`http://127.0.0.1:${bridge.port}/`);
-    await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 30_000 });
+    // In through a one-time login link, as npm start prints it.
+    await page.goto(`http://127.0.0.1:${bridge.port}/#login=${bridge.oneTimeLogin()}`);
+    await waitForKvm(page);
     // A text-dense screen (the heavy case for MJPEG) that keeps changing every 100 ms.
     await page.locator('#screen').click({ position: { x: 5, y: 5 } });
     await typeLikeAPerson(page, 'clear; ls -la /usr/bin | head -40; while true; do date +%T.%N; sleep 0.1; done');
@@ -132,8 +137,10 @@ async function main(): Promise<void> {
       JSON.stringify({
         hid: { keyboard: sim.devices.keyboard, mouse: sim.devices.mouse, mouseRel: sim.devices.mouseRelative },
         video: { kind: 'command', argv: sim.videoCommand },
+        auth: { usersFile: join(workDir, 'bench-users.json') },
       }),
     );
+    await createUsers(join(workDir, 'bench-users.json'), [{ user: 'bench', password: BENCH_PASSWORD, role: 'viewer' }]);
     const port = 18000 + Math.floor(Math.random() * 1000);
     const child = spawn(process.execPath, ['--import', 'tsx', 'bridge/src/main.ts'], {
       env: { ...process.env, BRIDGE_CONFIG: cfg, PORT: String(port), HOST: '127.0.0.1' },
@@ -142,6 +149,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()),
     );
+    const { token } = await login(`http://127.0.0.1:${port}`, 'bench', BENCH_PASSWORD);
     const viewers = await Promise.all(
       Array.from(
         { length: 4 },
@@ -149,7 +157,15 @@ async function main(): Promise<void> {
           new Promise<{ ws: WebSocket; frames: number; bytes: number }>((resolve) => {
             const v = { ws: new WebSocket(`ws://127.0.0.1:${port}/ws`), frames: 0, bytes: 0 };
             v.ws.on('open', () => {
-              v.ws.send(encode({ type: 'hello', version: PROTOCOL_VERSION, capabilities: ['video'], agent: 'bench' }));
+              v.ws.send(
+                encodeClient({
+                  type: 'hello',
+                  version: PROTOCOL_VERSION,
+                  capabilities: ['video'],
+                  agent: 'bench',
+                  token,
+                }),
+              );
               resolve(v);
             });
             v.ws.on('message', (d: Buffer) => {
@@ -181,6 +197,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
   } finally {
     await sim.stop();
+    authDir.cleanup();
   }
 }
 

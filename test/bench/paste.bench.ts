@@ -26,7 +26,8 @@ const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'us,de,fr').split(',');
 async function main(): Promise<void> {
   const stack = await startStack({ display: process.env.SIM_DISPLAY ?? ':87', width: 1024, height: 768 });
   try {
-    const client = await connectClient(stack.bridge.port);
+    const client = await connectClient(stack.bridge.port, await stack.token());
+    await client.takeControl();
     let offset = 0;
     for (const name of LAYOUTS) {
       const out = join(mkdtempSync(join(tmpdir(), 'paste-')), 'out.txt');

@@ -6,12 +6,14 @@ import net from 'node:net';
  * drop a real user sees; the bridge itself keeps running and sees its client vanish.
  */
 export async function startOutageProxy(
-  targetPort: number,
+  targetPort: number | (() => number),
 ): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+  // A function, so the proxy can listen before the bridge (which must be told the proxy's Host).
+  const target = typeof targetPort === 'number' ? () => targetPort : targetPort;
   const sockets = new Set<net.Socket>();
   const makeServer = () =>
     net.createServer((client) => {
-      const upstream = net.connect(targetPort, '127.0.0.1');
+      const upstream = net.connect(target(), '127.0.0.1');
       for (const s of [client, upstream]) {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, typeLikeAPerson, waitFor, type Stack } from './harness.ts';
+import { startStack, typeLikeAPerson, waitFor, waitForKvm, type Stack } from './harness.ts';
 
 describe('status and reconnection, end to end', () => {
   let stack: Stack;
@@ -38,8 +38,8 @@ describe('status and reconnection, end to end', () => {
       await page.keyboard.up('Shift');
       await new Promise((r) => setTimeout(r, 1000));
     });
-    await page.waitForSelector('[data-testid="conn"][data-state="open"]', { timeout: 15_000 });
-    await page.waitForSelector('[data-testid="hid"][data-online="true"]', { timeout: 15_000 });
+    // Connected again, logged in with the same token, and back in control.
+    await waitForKvm(page);
     await typeLikeAPerson(page, `echo online > ${online}`);
     await page.keyboard.press('Enter');
     const text = await waitFor(

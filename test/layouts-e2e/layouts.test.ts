@@ -11,6 +11,7 @@ import {
   switchTargetLayout,
   typeThroughBridge,
   usSteps,
+  type ProtocolClient,
 } from './typing-proof.ts';
 
 /**
@@ -26,14 +27,15 @@ const layouts = CATALOGUE.map((e) => e.name).filter((n) => !ONLY || ONLY.include
 
 describe('every keyboard layout, typed into a real X server', () => {
   let stack: Stack;
-  let client: Awaited<ReturnType<typeof connectClient>>;
+  let client: ProtocolClient;
   let offset = 0;
   const out = () => join(stack.workDir, 'typed.txt');
   const results: { layout: string; ok: boolean; chars: number; good: number; detail: string }[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ display: ':89', width: 1024, height: 768 });
-    client = await connectClient(stack.bridge.port);
+    client = await connectClient(stack.bridge.port, await stack.token());
+    await client.takeControl();
     // One reader for the whole run, started while the target still has a US layout.
     await switchTargetLayout(stack.sim.display, 'us');
     const cmd = `cat >> ${out()}\n`;
@@ -65,6 +67,10 @@ describe('every keyboard layout, typed into a real X server', () => {
     await switchTargetLayout(stack.sim.display, name);
     if (VIA_UI.includes(name)) {
       const { page } = stack;
+      // The raw client took control for its own batches; the page (an admin too) takes it back.
+      if ((await page.getByTestId('control').getAttribute('data-holder')) !== 'you')
+        await page.getByTestId('control-take').click();
+      await page.waitForSelector('[data-testid="control"][data-holder="you"]');
       await page.getByTestId('layout').selectOption(name);
       if (!(await page.getByTestId('paste-panel').isVisible())) await page.getByTestId('open-paste').click();
       await page.getByTestId('paste-rate').selectOption('fast');

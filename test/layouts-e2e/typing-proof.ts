@@ -3,12 +3,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import {
-  decode,
-  encode,
+  decodeServer,
+  encodeClient,
   keyboardReport,
   PROTOCOL_VERSION,
   type BatchStep,
-  type Message,
+  type ClientMessage,
+  type ControlStatus,
+  type ErrorMsg,
+  type ServerMessage,
 } from '../../protocol/index.ts';
 import { planText, repertoire, type Layout } from '../../web/src/lib/layouts/index.ts';
 import { runPaste } from '../../web/src/lib/paste.ts';
@@ -36,40 +39,79 @@ export function repertoireText(layout: Layout, perLine = 48): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-/** A protocol client of the bridge's WebSocket, as the PWA is, for driving batches from Node. */
-export async function connectClient(
-  port: number,
-): Promise<{ send(m: Message): boolean; onBatch: Parameters<typeof runPaste>[0]['onBatch']; close(): void }> {
+export interface ProtocolClient {
+  send(m: ClientMessage): boolean;
+  onBatch: Parameters<typeof runPaste>[0]['onBatch'];
+  /** Subscribes to the bridge's error messages. */
+  onError(fn: (m: ErrorMsg) => void): void;
+  /** Takes control (control-request take=true; the test users are admins) and waits until granted. */
+  takeControl(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * A protocol client of the bridge's WebSocket, as the PWA is, for driving batches from Node. It
+ * logs in with `token` (POST /api/login or /api/login/once) in its hello and resolves once the
+ * bridge has accepted it (its first control-status).
+ */
+export async function connectClient(port: number, token: string): Promise<ProtocolClient> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const listeners = new Set<(m: Extract<Message, { type: 'batch-progress' | 'batch-end' }>) => void>();
+  const listeners = new Set<(m: Extract<ServerMessage, { type: 'batch-progress' | 'batch-end' }>) => void>();
+  let control: ControlStatus | undefined;
+  const errorListeners = new Set<(m: ErrorMsg) => void>();
+  const controlWaiters = new Set<() => void>();
   ws.on('message', (d: Buffer) => {
-    const r = decode(new Uint8Array(d), 64 << 20);
-    if (r.ok && (r.message.type === 'batch-progress' || r.message.type === 'batch-end'))
-      for (const l of listeners) l(r.message);
-    if (r.ok && r.message.type === 'error') console.log(`bridge error: ${r.message.code}: ${r.message.message}`);
+    const r = decodeServer(new Uint8Array(d), 64 << 20);
+    if (!r.ok) return console.log(`bridge sent a bad message: ${r.error.code}`);
+    const m = r.message;
+    if (m.type === 'batch-progress' || m.type === 'batch-end') for (const l of listeners) l(m);
+    if (m.type === 'control-status') {
+      control = m;
+      for (const w of controlWaiters) w();
+    }
+    if (m.type === 'error') {
+      if (errorListeners.size === 0) console.log(`bridge error: ${m.code}: ${m.message}`);
+      for (const l of errorListeners) l(m);
+    }
   });
-  const send = (m: Message): boolean => {
-    ws.send(encode(m));
+  const untilControl = (ok: (c: ControlStatus) => boolean, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 10_000);
+      const check = (): void => {
+        if (!control || !ok(control)) return;
+        clearTimeout(timer);
+        controlWaiters.delete(check);
+        resolve();
+      };
+      controlWaiters.add(check);
+      check();
+    });
+  const send = (m: ClientMessage): boolean => {
+    ws.send(encodeClient(m));
     return true;
   };
-  send({ type: 'hello', version: PROTOCOL_VERSION, capabilities: ['batch'], agent: 'test:layouts' });
+  send({ type: 'hello', version: PROTOCOL_VERSION, capabilities: ['batch'], agent: 'test:layouts', token });
+  await untilControl(() => true, 'the bridge to accept the hello');
   return {
     send,
     onBatch: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
+    onError: (fn) => void errorListeners.add(fn),
+    takeControl: async () => {
+      if (control && control.controller === control.you) return;
+      send({ type: 'control-request', take: true });
+      await untilControl((c) => c.controller === c.you, 'control');
+    },
     close: () => ws.close(),
   };
 }
 
 /** Types `text` on the target with the planner and the bridge's batch player. */
-export async function typeThroughBridge(
-  client: Awaited<ReturnType<typeof connectClient>>,
-  text: string,
-  layout: Layout,
-): Promise<void> {
+export async function typeThroughBridge(client: ProtocolClient, text: string, layout: Layout): Promise<void> {
+  await client.takeControl();
   const plan = planText(text, layout, { capsLock: false, unicodeFallback: 'skip', reportDelayMs: 0, charDelayMs: 0 });
   if (plan.untypable.length)
     throw new Error(`repertoire has untypable chars: ${plan.untypable.map((c) => c.char).join('')}`);

@@ -1,11 +1,20 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 
-/** Date.now() as a signal refreshed every `intervalMs`, for countdowns; stopped on cleanup. */
+/**
+ * Date.now() for countdowns: a reactive read that re-runs its computation every `intervalMs`
+ * and returns the exact time of the read (not the time of the last tick), so a countdown set
+ * just now starts at its full length. The timer stops on cleanup.
+ */
 export function createNow(intervalMs = 250): Accessor<number> {
-  const [now, setNow] = createSignal(Date.now());
-  const timer = setInterval(() => setNow(Date.now()), intervalMs);
+  const [tick, setTick] = createSignal(0);
+  const timer = setInterval(() => setTick((n) => n + 1), intervalMs);
   onCleanup(() => clearInterval(timer));
-  return now;
+  // An accessor: it is meant to be read inside the caller's tracked scopes.
+  // eslint-disable-next-line solid/reactivity
+  return () => {
+    tick();
+    return Date.now();
+  };
 }
 
 /** Whole seconds from `now` until `at` (both ms since epoch), rounded up, never negative. */
