@@ -3,7 +3,9 @@
  * login and throttling, sessions, roles, Host and Origin checks, and the headers on every reply.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -441,5 +443,63 @@ describe('WebSocket Origin and Host', () => {
   it('upgrades with the bridge’s own origin, and without an Origin (not a browser)', async () => {
     expect((await tryOpen({ origin: `http://127.0.0.1:${bridge.port}` })).status).toBe(101);
     expect((await tryOpen({})).status).toBe(101);
+  });
+});
+
+describe('over TLS', () => {
+  const dir = makeAuthDir();
+  let bridge: Bridge;
+  beforeAll(async () => {
+    const [cert, key] = [join(dir.dir, 'cert.pem'), join(dir.dir, 'key.pem')];
+    spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
+    bridge = await startBridge(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        staticDir: '/nonexistent',
+        hid,
+        video: { kind: 'command', argv: ['sleep', '600'] },
+        tls: { certFile: cert, keyFile: key },
+        auth: dir.config,
+      },
+      { log: () => undefined, auth: TEST_AUTH_OPTIONS },
+    );
+  });
+  afterAll(async () => {
+    await bridge.close();
+    dir.cleanup();
+  });
+
+  it('sends HSTS and allows only the wss: origin in connect-src', async () => {
+    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+      httpsRequest(
+        { host: '127.0.0.1', port: bridge.port, path: '/api/auth/state', rejectUnauthorized: false },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers));
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(headers['strict-transport-security']).toBe('max-age=15552000');
+    expect(headers['content-security-policy']).toContain(`connect-src 'self' wss://127.0.0.1:${bridge.port};`);
+    expect(headers.uwebsockets).toBeUndefined();
   });
 });
