@@ -168,7 +168,7 @@ function authRoutes(auth: AuthService): ApiRoute[] {
       handler: async ({ body, params, session }) => {
         const u = await changeUser(auth.users, auth.hasher, params[0], body, (epoch) => {
           // Your own new password: this session carries on, the others end.
-          if (session && session.user === params[0]) session.epoch = epoch;
+          if (session && session.user === params[0]?.trim().toLowerCase()) session.epoch = epoch;
         });
         return ok(userInfo(u));
       },
