@@ -10,8 +10,9 @@ const storedSession = (stack: Stack) =>
 
 /**
  * Issue 8 in the browser: first-run setup from the installer's link, login and logout, a revoked
- * session sent back to the login page, and login throttling shown with a live countdown.
- * The throttling test locks out 127.0.0.1, so it runs last.
+ * session sent back to the login page, login throttling shown with a live countdown, and the
+ * admin page. The throttling test locks out 127.0.0.1 for a while (one-time links included),
+ * so only tests that log in with a password after its successful login follow it.
  */
 describe('logging in to the KVM', () => {
   let stack: Stack;
@@ -103,5 +104,48 @@ describe('logging in to the KVM', () => {
     await wait.waitFor({ state: 'detached', timeout: 10_000 });
     await loginInPage(page, ADMIN, PASSWORD);
     await waitForKvm(page);
+  });
+
+  it('lets the admin add a user, change its role (which ends its session), revoke its session and delete it', async () => {
+    const { page } = stack;
+    await page.getByTestId('open-admin').click();
+    const users = page.getByTestId('users-admin');
+    await users.locator('[data-testid="user-row"][data-user="admin"]').waitFor();
+    await page.getByTestId('add-user-name').fill('otto');
+    await page.getByTestId('add-user-password').fill('short');
+    expect(await page.getByTestId('add-user-submit').isDisabled()).toBe(true);
+    await page.getByTestId('add-user-password').fill('otto password 1');
+    await page.getByTestId('add-user-role').selectOption('operator');
+    await page.getByTestId('add-user-submit').click();
+    const otto = users.locator('[data-testid="user-row"][data-user="otto"]');
+    await otto.waitFor();
+
+    const ottoPage = await (await stack.browser.newContext()).newPage();
+    await ottoPage.goto(stack.url);
+    await loginInPage(ottoPage, 'otto', 'otto password 1');
+    await waitForKvm(ottoPage, { control: false });
+    expect(await ottoPage.getByTestId('account').getAttribute('data-role')).toBe('operator');
+    expect(await ottoPage.getByTestId('control-text').textContent()).toBe('Viewing — admin has control');
+
+    await otto.getByTestId('user-role').selectOption('viewer');
+    await ottoPage.waitForSelector('[data-testid="login-form"]', { timeout: 10_000 });
+    await loginInPage(ottoPage, 'otto', 'otto password 1');
+    await waitForKvm(ottoPage, { control: false });
+    expect(await ottoPage.getByTestId('account').getAttribute('data-role')).toBe('viewer');
+
+    const sessions = page.getByTestId('sessions-admin');
+    await sessions.getByRole('button', { name: 'Refresh' }).click();
+    await sessions.locator('[data-testid="session-row"][data-user="otto"]').getByTestId('session-revoke').click();
+    await ottoPage.waitForSelector('[data-testid="login-form"]', { timeout: 10_000 });
+
+    await otto.getByTestId('user-delete').click();
+    await otto.getByTestId('user-delete-confirm').click();
+    await otto.waitFor({ state: 'detached' });
+    await loginInPage(ottoPage, 'otto', 'otto password 1');
+    await expect.poll(() => ottoPage.getByTestId('login-error').textContent()).toBe('Wrong user name or password.');
+    expect(
+      await users.locator('[data-testid="user-row"][data-user="admin"]').getByTestId('user-delete').isDisabled(),
+    ).toBe(true);
+    await ottoPage.context().close();
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, typeLikeAPerson, waitFor, waitForKvm, type Stack } from './harness.ts';
+import { encodeServer } from '../../protocol/index.ts';
+import { startStack, typeLikeAPerson, VIEWPORT, waitFor, waitForKvm, type Stack } from './harness.ts';
 
 describe('status and reconnection, end to end', () => {
   let stack: Stack;
@@ -48,5 +49,27 @@ describe('status and reconnection, end to end', () => {
     );
     expect(text).toBe('online\n'); // lower case: no Shift left held from before the outage
     expect(existsSync(offline)).toBe(false);
+  });
+
+  it('stops reconnecting when the bridge refuses the protocol version, and offers a reload', async () => {
+    const context = await stack.browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    let attempts = 0;
+    // Stands in for a bridge of another protocol version: error 'version', then close 4000.
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      attempts++;
+      const refusal = encodeServer({ type: 'error', code: 'version', message: 'this bridge speaks protocol 3, not 2' });
+      ws.send(Buffer.from(refusal));
+      ws.close({ code: 4000, reason: 'protocol version' });
+    });
+    await page.goto(`${stack.url}#login=${stack.bridge.oneTimeLogin()}`);
+    const refused = page.getByTestId('version-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('This app and the device disagree on the protocol version: reload.');
+    expect(await page.getByTestId('reload').isVisible()).toBe(true);
+    expect(await page.getByTestId('conn').getAttribute('data-state')).toBe('refused');
+    await new Promise((r) => setTimeout(r, 6000)); // longer than the 5 s backoff cap
+    expect(attempts).toBe(1);
+    await context.close();
   });
 });
