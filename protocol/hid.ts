@@ -113,8 +113,8 @@ export function hidToWire(m: HidMessage): unknown[] {
 
 /** Reports are copied out of the input so they can be queued after the input buffer is gone. */
 function report(v: unknown, device: HidDevice, name: string): Uint8Array {
-  // Buffer.prototype.slice is a view, so copy explicitly.
-  return Uint8Array.from(bin(v, name, { exact: REPORT_BYTES[device] }));
+  // Buffer.prototype.slice is a view, so copy explicitly (the constructor copies a typed array).
+  return new Uint8Array(bin(v, name, { exact: REPORT_BYTES[device] }));
 }
 
 function step(v: unknown, i: number): BatchStep {

@@ -33,92 +33,88 @@ const malformed = (what: string): never => {
 export function scanMessage(b: Uint8Array): ScanResult {
   const end = b.byteLength;
   if (end === 0) malformed('empty message');
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  // remaining[d] = items still to read in the array open at depth d (d = 1 is the message itself).
-  const remaining = new Array<number>(MAX_DEPTH + 1).fill(0);
-  const index = new Array<number>(MAX_DEPTH + 1).fill(0);
   let depth = 0;
   let p = 0;
   let topFloats = 0;
   let nestedFloat = false;
-  const need = (n: number): void => {
-    if (p + n > end) malformed(`truncated at byte ${p}`);
-  };
-  const skip = (n: number): void => {
-    need(n);
-    p += n;
-  };
-  const len = (bytes: 1 | 2 | 4): number => {
-    need(bytes);
-    const n = bytes === 1 ? b[p]! : bytes === 2 ? view.getUint16(p) : view.getUint32(p);
-    p += bytes;
-    return n;
-  };
   for (;;) {
     if (p >= end) malformed(`truncated at byte ${p}`);
     const t = b[p++]!;
     let items = -1; // >= 0 when this token opens an array
+    let skip = 0; // payload bytes after the header
     let isFloat = false;
     if (t <= 0x7f || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) {
       // fixint, nil, bool: no payload
-    } else if (t >= 0xa0 && t <= 0xbf) skip(t & 0x1f);
+    } else if (t >= 0xa0 && t <= 0xbf) skip = t & 0x1f;
     else if (t >= 0x90 && t <= 0x9f) items = t & 0x0f;
-    else if (t >= 0x80 && t <= 0x8f) malformed(`MessagePack map at byte ${p - 1} (the protocol uses arrays only)`);
     else {
       switch (t) {
         case 0xc4:
         case 0xd9:
-          skip(len(1));
+          if (p + 1 > end) malformed(`truncated at byte ${p}`);
+          skip = b[p++]!;
           break;
         case 0xc5:
         case 0xda:
-          skip(len(2));
+          if (p + 2 > end) malformed(`truncated at byte ${p}`);
+          skip = (b[p]! << 8) | b[p + 1]!;
+          p += 2;
           break;
         case 0xc6:
         case 0xdb:
-          skip(len(4));
-          break;
-        case 0xca:
-          need(4);
-          isFloat = view.getFloat32(p) < 2 ** 32;
+          if (p + 4 > end) malformed(`truncated at byte ${p}`);
+          skip = b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
           p += 4;
           break;
+        case 0xca:
+          if (p + 4 > end) malformed(`truncated at byte ${p}`);
+          isFloat = floatBelow2p32(b, p, 4);
+          skip = 4;
+          break;
         case 0xcb:
-          need(8);
+          if (p + 8 > end) malformed(`truncated at byte ${p}`);
           // msgpackr (like JSON-minded encoders) writes integers of 2^32 and above as float64.
-          isFloat = view.getFloat64(p) < 2 ** 32;
-          p += 8;
+          isFloat = floatBelow2p32(b, p, 8);
+          skip = 8;
           break;
         case 0xcc:
         case 0xd0:
-          skip(1);
+          skip = 1;
           break;
         case 0xcd:
         case 0xd1:
-          skip(2);
+          skip = 2;
           break;
         case 0xce:
         case 0xd2:
-          skip(4);
+          skip = 4;
           break;
         case 0xcf:
         case 0xd3:
-          skip(8);
+          skip = 8;
           break;
         case 0xdc:
-          items = len(2);
+          if (p + 2 > end) malformed(`truncated at byte ${p}`);
+          items = (b[p]! << 8) | b[p + 1]!;
+          p += 2;
           break;
         case 0xdd:
-          items = len(4);
+          if (p + 4 > end) malformed(`truncated at byte ${p}`);
+          items = b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
+          p += 4;
           break;
-        case 0xde:
-        case 0xdf:
-          return malformed(`MessagePack map at byte ${p - 1} (the protocol uses arrays only)`);
         case 0xc1:
           return malformed(`byte 0xc1 at ${p - 1} is never used in MessagePack`);
-        default: // 0xc7..0xc9, 0xd4..0xd8
+        default:
+          if ((t >= 0x80 && t <= 0x8f) || t === 0xde || t === 0xdf)
+            return malformed(`MessagePack map at byte ${p - 1} (the protocol uses arrays only)`);
+          // 0xc7..0xc9, 0xd4..0xd8
           return malformed(`MessagePack ext type at byte ${p - 1} (the protocol uses no extensions)`);
       }
+    }
+    if (skip > 0) {
+      if (p + skip > end) malformed(`truncated at byte ${p}`);
+      p += skip;
     }
     if (isFloat) {
       if (depth === 1 && index[1]! < 31) topFloats |= 1 << index[1]!;
@@ -145,4 +141,17 @@ export function scanMessage(b: Uint8Array): ScanResult {
   }
   if (p !== end) malformed(`${end - p} trailing bytes after the message`);
   return { topFloats, nestedFloat };
+}
+
+// Scratch for scanMessage (not re-entrant, and it never calls out): items left and the current
+// item's index per open array. Module-level so a 12-byte keyboard message allocates nothing.
+const remaining = new Float64Array(MAX_DEPTH + 1);
+const index = new Float64Array(MAX_DEPTH + 1);
+const f32 = new DataView(new ArrayBuffer(8));
+
+/** Whether the big-endian float32/float64 at b[p] is below 2^32 (NaN counts as below). */
+function floatBelow2p32(b: Uint8Array, p: number, size: 4 | 8): boolean {
+  for (let i = 0; i < size; i++) f32.setUint8(i, b[p + i]!);
+  const v = size === 4 ? f32.getFloat32(0) : f32.getFloat64(0);
+  return !(v >= 2 ** 32);
 }

@@ -325,16 +325,29 @@ describe('bridge WebSocket endpoint: refusals', () => {
     await until(() => b.counters.get('ws.error.oversized') === 1);
   });
 
-  it('refuses input over the rate with rate-limited, one error per refused message', async () => {
+  it('refuses input over the rate with rate-limited, and reports how many', async () => {
     const rec = recordingFs();
     const b = await start({ fs: rec.fs, limits: { inputRate: 1, inputBurst: 20 } });
     const c = await connect(b);
     await until(() => c.inbox.some((m) => m.type === 'control-status'));
     for (let i = 0; i < 100; i++) c.send(press(i % 2 ? 4 : 0));
-    await until(() => c.errors().length === 81); // the hello took one token
+    // The hello took one token. Refusals are reported at once, then coalesced: "<n> messages refused".
+    const refused = () => c.errors().reduce((n, e) => n + Number(/^(\d+) messages? refused/.exec(e.message)?.[1]), 0);
+    await until(() => refused() === 81);
     expect(c.errors().every((e) => e.code === 'rate-limited')).toBe(true);
+    expect(c.errors().length).toBeLessThan(10);
     expect(rec.writes['/kbd']).toHaveLength(19);
     expect(b.counters.get('ws.error.rate-limited')).toBe(81);
+  });
+
+  it('disconnects a client that floods far beyond its rate (1008), after telling it', async () => {
+    const b = await start({ limits: { inputRate: 1, inputBurst: 5, floodCloseRefused: 200 } });
+    const c = await connect(b);
+    await until(() => c.inbox.some((m) => m.type === 'control-status'));
+    for (let i = 0; i < 1000; i++) c.send(press(4));
+    expect(await c.closed).toEqual({ code: 1008, reason: 'input flood' });
+    expect(c.errors().at(-1)).toMatchObject({ code: 'rate-limited', message: expect.stringContaining('closing') });
+    expect(b.counters.get('ws.closed_flood')).toBe(1);
   });
 
   it('answers busy when the HID queue is full instead of dropping the oldest report', async () => {

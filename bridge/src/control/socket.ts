@@ -31,6 +31,13 @@ export interface UserData {
   slowSince: number;
   /** The socket closes because its session was revoked: no reconnect grace. */
   revoked: boolean;
+  /** Messages refused by the rate limit and not yet reported to the client. */
+  rateRefused: number;
+  /** Runs while the client is over its rate: reports rateRefused every RATE_REPLY_MS. */
+  rateTimer: ReturnType<typeof setTimeout> | null;
+  /** Start (ms) and count of rate-limit refusals in the current one-second flood window. */
+  floodStart: number;
+  floodCount: number;
 }
 
 type Ws = uWS.WebSocket<UserData>;
@@ -50,6 +57,9 @@ export interface EndpointDeps {
 
 /** uWS's text when a message exceeds maxPayloadLength; it then closes with 1006 and no reply. */
 const UWS_TOO_BIG = 'Received too big message';
+
+/** Longest time a rate-limited refusal waits to be reported (coalesced with later ones), ms. */
+export const RATE_REPLY_MS = 100;
 
 /** Mark above which a client counts as slow: most of maxBackpressure is in use. */
 const SLOW_FRACTION = 0.75;
@@ -122,12 +132,22 @@ export function makeEndpoint(deps: EndpointDeps) {
     limits,
   );
 
-  // The rate-limited reply is the same bytes every time: a flood costs one send per message.
-  const rateLimitedBytes = encodeServer({
-    type: 'error',
-    code: 'rate-limited',
-    message: `over ${limits.inputRate} messages/s (bursts of ${limits.inputBurst}): this message was refused`,
-  });
+  // A flood must cost O(1) per message, replies included: the first refused message is answered
+  // at once, later ones within RATE_REPLY_MS with one error whose text starts with their count.
+  const rateReply = (d: UserData, ws: Ws, again = true): void => {
+    const n = d.rateRefused;
+    d.rateRefused = 0;
+    d.rateTimer = null;
+    if (n === 0) return;
+    counters.inc('ws.error.rate-limited', n);
+    limited('ws.error.rate-limited', () => `client ${d.id}: ${n} messages rate-limited`);
+    send(ws, {
+      type: 'error',
+      code: 'rate-limited',
+      message: `${n} message${n === 1 ? '' : 's'} refused: over ${limits.inputRate} messages/s (bursts of ${limits.inputBurst})`,
+    });
+    if (again) d.rateTimer = setTimeout(() => rateReply(d, ws), RATE_REPLY_MS);
+  };
 
   const authenticate = (ws: Ws, m: ClientMessage & { type: 'hello' }): void => {
     const d = ws.getUserData();
@@ -171,6 +191,8 @@ export function makeEndpoint(deps: EndpointDeps) {
       return closeWith(ws, 4001, 'unauthorized');
     }
     arbiter.heard(d.id);
+    // An open socket is use: keep the session's idle expiry (30 min) from closing it (AUTH).
+    if (d.principal) auth.touch?.(d.principal.sessionId);
     switch (m.type) {
       case 'hello':
         return refuse(ws, 'not-allowed', 'hello was already accepted');
@@ -256,6 +278,10 @@ export function makeEndpoint(deps: EndpointDeps) {
         helloTimer: null,
         slowSince: 0,
         revoked: false,
+        rateRefused: 0,
+        rateTimer: null,
+        floodStart: 0,
+        floodCount: 0,
       };
       res.cork(() => res.upgrade<UserData>(data, key, protocol, extensions, context));
     },
@@ -283,9 +309,20 @@ export function makeEndpoint(deps: EndpointDeps) {
       if (d.state === 'closing' || d.state === 'closed') return;
       counters.inc('ws.messages');
       if (!d.bucket.take()) {
-        counters.inc('ws.error.rate-limited');
-        limited('ws.error.rate-limited', () => `client ${d.id}: rate-limited`);
-        if (ws.send(rateLimitedBytes, true) === 2) counters.inc('ws.send_dropped');
+        d.rateRefused++;
+        if (!d.rateTimer) rateReply(d, ws);
+        const now = performance.now();
+        if (now - d.floodStart > 1000) {
+          d.floodStart = now;
+          d.floodCount = 0;
+        }
+        if (++d.floodCount > limits.floodCloseRefused) {
+          counters.inc('ws.closed_flood');
+          if (d.rateTimer) clearTimeout(d.rateTimer);
+          rateReply(d, ws, false);
+          refuse(ws, 'rate-limited', `over ${limits.floodCloseRefused} messages refused within 1 s: closing`);
+          closeWith(ws, 1008, 'input flood');
+        }
         return;
       }
       if (message.byteLength > MAX_CLIENT_MESSAGE_BYTES) {
@@ -321,6 +358,7 @@ export function makeEndpoint(deps: EndpointDeps) {
     pong: (ws) => {
       const d = ws.getUserData();
       if (d.state === 'ready') arbiter.heard(d.id);
+      if (d.principal) auth.touch?.(d.principal.sessionId);
     },
     drain: (ws) => ws.getUserData().viewer.drained(),
     close: (ws, code, message) => {
@@ -339,6 +377,8 @@ export function makeEndpoint(deps: EndpointDeps) {
         counters.inc('ws.closed_oversized');
       }
       if (d.helloTimer) clearTimeout(d.helloTimer);
+      if (d.rateTimer) clearTimeout(d.rateTimer);
+      if (d.rateRefused > 0) counters.inc('ws.error.rate-limited', d.rateRefused);
       fanout.remove(d.viewer);
       if (!wasReady || !d.principal) return;
       ready.delete(d.id);
