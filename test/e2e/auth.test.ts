@@ -51,6 +51,8 @@ describe('logging in to the KVM', () => {
     await p.getByTestId('setup-confirm').fill(PASSWORD);
     await p.getByTestId('setup-submit').click();
     await expect.poll(() => p.getByTestId('setup-error').textContent()).toMatch(/not valid any more/);
+    await p.getByTestId('setup-leave').click();
+    await p.getByTestId('login-form').waitFor();
     await fresh.close();
   });
 

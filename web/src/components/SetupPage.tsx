@@ -6,6 +6,7 @@ import { PASSWORD_RULE, passwordProblems, USER_RULE, userNameProblems } from '..
 /**
  * First run, from the installer's `#setup=<token>` link: choose the administrator's user name and
  * password (twice). The rules are shown up front and each problem is named before anything is sent.
+ * `onDone` leaves the setup page: after success, or to log in instead.
  */
 export function SetupPage(props: { auth: Auth; setupToken: string; onDone: () => void }) {
   const [user, setUser] = createSignal('admin');
@@ -88,7 +89,10 @@ export function SetupPage(props: { auth: Auth; setupToken: string; onDone: () =>
         </Show>
         <Show when={error()}>
           <p class="error" data-testid="setup-error" role="alert">
-            {error()}
+            {error()}{' '}
+            <button type="button" data-testid="setup-leave" onClick={() => props.onDone()}>
+              Go to login
+            </button>
           </p>
         </Show>
         <button type="submit" data-testid="setup-submit" disabled={busy()}>
