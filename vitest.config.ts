@@ -13,14 +13,29 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/rig/**', 'test/deploy/**', 'test/layouts-e2e/**', 'node_modules/**'],
+          exclude: [
+            'test/e2e/**',
+            'test/rig/**',
+            'test/deploy/**',
+            'test/layouts-e2e/**',
+            'test/fuzz/**',
+            'test/soak/**',
+            'test/faults/**',
+            'node_modules/**',
+          ],
           testTimeout: 20_000,
         },
       },
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          // fuzz/soak/faults: a real bridge in a child process (and the simulated target), short runs.
+          include: [
+            'test/e2e/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+            'test/soak/**/*.test.ts',
+            'test/faults/**/*.test.ts',
+          ],
           globalSetup: webBuild,
           fileParallelism: false,
           testTimeout: 120_000,
