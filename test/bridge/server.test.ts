@@ -191,6 +191,7 @@ describe('bridge WebSocket endpoint: hello and auth', () => {
     sessionToken(b); // an admin exists, so setup is not what refuses
     const ws = new WebSocket(`ws://127.0.0.1:${b.port}/ws`, { origin: 'https://evil.example' });
     clients.push(ws);
+    ws.on('error', (e) => expect(e.message).toMatch(/closed before the connection|Unexpected server response/));
     const status = await new Promise<number>((resolve) =>
       ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
     );
@@ -204,6 +205,7 @@ describe('bridge WebSocket endpoint: hello and auth', () => {
     await connect(b);
     const ws = new WebSocket(`ws://127.0.0.1:${b.port}/ws`);
     clients.push(ws);
+    ws.on('error', (e) => expect(e.message).toMatch(/closed before the connection|Unexpected server response/));
     const status = await new Promise<number>((resolve) =>
       ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
     );
@@ -287,6 +289,55 @@ describe('bridge WebSocket endpoint: control', () => {
     );
     const again = await connect(b, { token });
     await until(() => again.inbox.some((m) => m.type === 'control-status' && m.controller === m.you && m.you > 0));
+  });
+});
+
+describe('bridge WebSocket endpoint: liveness', () => {
+  it('closes a socket that sends no hello in time with 4001', async () => {
+    const b = await start({ limits: { helloTimeoutMs: 200 } });
+    const c = await connect(b, { token: null });
+    expect(await c.closed).toEqual({ code: 4001, reason: 'unauthorized' });
+  });
+
+  it('releases the keys of a controller that stops answering pings, then takes control away', async () => {
+    const rec = recordingFs();
+    const b = await start({ fs: rec.fs });
+    const token = sessionToken(b, { user: 'ann', role: 'operator' });
+    // A client that never answers WebSocket pings, like one whose network went away.
+    const ws = new WebSocket(`ws://127.0.0.1:${b.port}/ws`, { autoPong: false });
+    clients.push(ws);
+    const inbox: Message[] = [];
+    ws.on('message', (d: Buffer) => {
+      const r = decode(new Uint8Array(d), 64 << 20);
+      if (r.ok) inbox.push(r.message);
+    });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(encodeClient({ type: 'hello', version: PROTOCOL_VERSION, capabilities: [], agent: 't', token }));
+    await until(() => inbox.some((m) => m.type === 'control-status'));
+    ws.send(encodeClient({ type: 'keyboard', report: keyboardReport({ modifiers: 0x02, keys: [4] }) }));
+    await until(() => (rec.writes['/kbd']?.length ?? 0) === 1);
+    const t0 = Date.now();
+    await until(() => rec.writes['/kbd']!.length === 2, 6000);
+    const ms = Date.now() - t0;
+    expect(rec.writes['/kbd']![1]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(ms).toBeGreaterThan(1500);
+    expect(ms).toBeLessThan(3500);
+    await until(() => inbox.some((m) => m.type === 'control-status' && m.controller === 0));
+    expect(b.counters.get('ws.control_pings')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('cuts off a client whose send buffer stays full', async () => {
+    const ffmpeg = ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i'];
+    ffmpeg.push('testsrc2=size=1280x720:rate=20,noise=alls=60:allf=t', '-q:v', '3', '-f', 'mpjpeg', '-');
+    const b = await start({
+      video: { kind: 'command', argv: ffmpeg },
+      limits: { maxBackpressure: 64 * 1024, slowClientMs: 1000 },
+    });
+    const fast = await connect(b);
+    const slow = await connect(b);
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await until(() => b.counters.get('ws.closed_slow') === 1, 10_000);
+    expect(fast.ws.readyState).toBe(WebSocket.OPEN);
   });
 });
 

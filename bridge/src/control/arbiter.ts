@@ -244,7 +244,8 @@ export class ControlArbiter {
       return;
     }
     const t = this.now();
-    if (this.unansweredSince !== null && t - this.unansweredSince >= this.limits.silentMs) {
+    // Ticks drift by a few ms; a tenth of the interval of slack keeps "2 s" from becoming 3.
+    if (this.unansweredSince !== null && t - this.unansweredSince >= this.limits.silentMs - this.limits.pingMs / 10) {
       this.io.releaseAll('the controller went silent');
       this.drop();
       this.passOn();

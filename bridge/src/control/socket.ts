@@ -58,6 +58,9 @@ export interface EndpointDeps {
 /** uWS's text when a message exceeds maxPayloadLength; it then closes with 1006 and no reply. */
 const UWS_TOO_BIG = 'Received too big message';
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 421: 'Misdirected Request' };
+const statusLine = (status: number): string => `${status} ${STATUS_TEXT[status] ?? 'Forbidden'}`;
+
 /** Longest time a rate-limited refusal waits to be reported (coalesced with later ones), ms. */
 export const RATE_REPLY_MS = 100;
 
@@ -260,7 +263,7 @@ export function makeEndpoint(deps: EndpointDeps) {
       };
       const check = auth.checkUpgrade({ origin, host });
       if (aborted) return;
-      if (!check.ok) return refuseUpgrade(`${check.status} Forbidden`, check.reason, 'ws.refused_origin');
+      if (!check.ok) return refuseUpgrade(statusLine(check.status), check.reason, 'ws.refused_origin');
       if (auth.setupRequired())
         return refuseUpgrade('403 Forbidden', 'setup required: create the admin account first', 'ws.refused_setup');
       if (sockets.size >= limits.maxClients)
