@@ -13,6 +13,7 @@ import type { Auth, Principal } from '../auth/index.ts';
 import type { Counters, RateLimitedLog } from '../counters.ts';
 import type { FrameFanout, Viewer } from '../fanout.ts';
 import type { HidRelay, Refusal } from '../hid/relay.ts';
+import { securityHeaders, writeHeaders } from '../http/headers.ts';
 import { ControlArbiter } from './arbiter.ts';
 import type { Limits } from './limits.ts';
 import { TokenBucket } from './rate.ts';
@@ -59,6 +60,7 @@ export interface EndpointDeps {
 const UWS_TOO_BIG = 'Received too big message';
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 421: 'Misdirected Request' };
+const REFUSAL_HEADERS = securityHeaders({ tls: false });
 const statusLine = (status: number): string => `${status} ${STATUS_TEXT[status] ?? 'Forbidden'}`;
 
 /** Longest time a rate-limited refusal waits to be reported (coalesced with later ones), ms. */
@@ -258,7 +260,9 @@ export function makeEndpoint(deps: EndpointDeps) {
       const refuseUpgrade = (status: string, reason: string, counter: string): void => {
         counters.inc(counter);
         res.cork(() => {
-          res.writeStatus(status).writeHeader('content-type', 'text/plain; charset=utf-8').end(reason, true);
+          res.writeStatus(status);
+          writeHeaders(res, REFUSAL_HEADERS); // nosniff, CSP etc. on this response too (AUTH)
+          res.writeHeader('content-type', 'text/plain; charset=utf-8').end(reason, true);
         });
       };
       const check = auth.checkUpgrade({ origin, host });

@@ -433,6 +433,7 @@ describe('WebSocket Origin and Host', () => {
     const r = await tryOpen({ origin: 'http://evil.example' });
     expect(r.status).toBe(403);
     expect(r.body).toMatch(/Origin/);
+    expect(r.csp).toContain("frame-ancestors 'none'");
     expect(bridge.counters.get('auth.upgrade_refused')).toBeGreaterThan(0);
   });
 
