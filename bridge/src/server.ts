@@ -179,11 +179,11 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     clients: () => endpoint.clients(),
     close: async () => {
       video.stop();
-      relay.releaseAll();
-      relay.close();
       endpoint.closeAll(1001, 'bridge stopping');
       endpoint.dispose();
       loop.dispose();
+      relay.releaseAll();
+      relay.close();
       uWS.us_listen_socket_close(token);
       // Also drops idle HTTP keep-alive connections, so the port can be bound again at once.
       app.close();

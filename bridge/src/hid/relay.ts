@@ -48,6 +48,13 @@ export interface Refusal {
   message: string;
 }
 
+interface PlayingBatch {
+  id: number;
+  owner: ClientId;
+  abort: AbortController;
+  limit: ReturnType<typeof setTimeout>;
+}
+
 /** Room kept in each device queue above `maxQueue`, so releases are never refused or dropped. */
 const RELEASE_HEADROOM = 16;
 
@@ -65,7 +72,7 @@ export class HidRelay {
   private lastMouse: Uint8Array = new Uint8Array(MOUSE_ABS_REPORT_BYTES);
   /** Whether the last report written to each device holds a key or button. */
   private readonly held: Record<HidDevice, boolean> = { keyboard: false, mouse: false, 'mouse-rel': false };
-  private batch: { id: number; owner: ClientId; abort: AbortController } | null = null;
+  private batch: PlayingBatch | null = null;
   private readonly host: ReturnType<typeof watchUsbHost>;
   private readonly maxQueue: number;
 
@@ -172,14 +179,30 @@ export class HidRelay {
     }
   }
 
-  /** Cancels the batch playing (any owner); it ends at once, then releases. */
+  /**
+   * Cancels the batch playing (any owner) and releases everything now, synchronously: whoever
+   * gets control next must not have its first keys released by the old batch's late end.
+   */
   cancelAny(reason: string): void {
-    this.batch?.abort.abort(reason);
+    if (this.batch) this.stopBatch(this.batch, reason);
   }
 
-  /** A client's socket closed: cancel its batch. (Releasing keys is the arbiter's call.) */
+  /** A client's socket closed: cancel its batch now. (Releasing its keys is the arbiter's call.) */
   clientGone(client: ClientId): void {
-    if (this.batch?.owner === client) this.batch.abort.abort('client disconnected');
+    if (this.batch?.owner === client) this.stopBatch(this.batch, 'client disconnected');
+  }
+
+  private stopBatch(b: PlayingBatch, reason: string): void {
+    b.abort.abort(reason);
+    this.finishBatch(b);
+  }
+
+  /** The batch is over: forget it and release, once (a stop and the player's own end both call this). */
+  private finishBatch(b: PlayingBatch): void {
+    if (this.batch !== b) return;
+    clearTimeout(b.limit);
+    this.batch = null;
+    this.releaseAll();
   }
 
   /**
@@ -198,17 +221,20 @@ export class HidRelay {
       return { code: 'bad-field', message: `batch delays add up to ${ms} ms, over the limit of ${maxMs} ms` };
     }
     const abort = new AbortController();
-    this.batch = { id: batch.id, owner: client, abort };
-    const limit = setTimeout(() => abort.abort(`batch over the time limit of ${maxMs} ms`), maxMs);
+    const entry: PlayingBatch = {
+      id: batch.id,
+      owner: client,
+      abort,
+      limit: setTimeout(() => this.stopBatch(entry, `batch over the time limit of ${maxMs} ms`), maxMs),
+    };
+    this.batch = entry;
     this.opts.counters.inc('hid.batches');
     void playBatch(batch, {
       write: (device, report) => this.write(device, report),
       signal: abort.signal,
       onProgress: sink,
     }).then((end) => {
-      clearTimeout(limit);
-      this.batch = null;
-      this.releaseAll();
+      this.finishBatch(entry);
       this.opts.counters.inc(`hid.batch_${end.outcome}`);
       sink(end);
     });
@@ -218,12 +244,12 @@ export class HidRelay {
   /** batch-cancel from the controller: stop that batch, and release everything in any case. */
   cancelBatch(client: ClientId, id: number): void {
     if (this.batch && this.batch.id === id && this.batch.owner === client)
-      this.batch.abort.abort('cancelled by the user');
+      this.stopBatch(this.batch, 'cancelled by the user');
     else this.releaseAll(); // nothing to cancel, but the user asked for keys up
   }
 
   close(): void {
-    this.batch?.abort.abort('bridge stopping');
+    if (this.batch) this.stopBatch(this.batch, 'bridge stopping');
     this.host.stop();
     for (const d of Object.values(this.devices)) d.close();
   }
