@@ -242,7 +242,7 @@ describe('the macro library, end to end in Chromium against the simulated target
       await page.getByTestId('macro-editor').waitFor();
       // Judged on the macro UI only: the layout picker above overflows on its own (not this module's).
       const outside = await page.evaluate(() =>
-        [...document.querySelectorAll('.macro-tools *')]
+        Array.from(document.querySelectorAll('.macro-tools *'))
           .filter((e) => {
             const r = e.getBoundingClientRect();
             return r.width > 0 && (r.left < 0 || r.right > window.innerWidth + 0.5);
