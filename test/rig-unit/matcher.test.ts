@@ -158,6 +158,22 @@ describe('rig event matcher', () => {
     expect(m.finish()).toMatchObject({ okGroups: 1, failedGroups: ['usage 0xa5', 'usage 0xa6'], missing: [] });
   });
 
+  it.each([
+    { name: 'accepts an optional event that came', moves: [2, 3, 4], absent: [] },
+    { name: 'accepts an optional event that did not come', moves: [3, 4], absent: ['maybe 2: rel 0=2'] },
+  ])('$name, and still requires the rest', ({ moves, absent }) => {
+    const rel = (value: number) => ({ type: 2, code: 0, value });
+    const m = new EventMatcher(
+      [
+        { label: 'maybe 2', events: [rel(2)], ordered: true, optional: true },
+        { label: 'held', events: [rel(3), rel(4)], ordered: true },
+      ],
+      { watch: (e) => e.type === 2, lookahead: 1 },
+    );
+    m.feed(moves.map(rel));
+    expect(m.finish()).toMatchObject({ okGroups: 2, failedGroups: [], missing: [], strays: [], absent });
+  });
+
   it('counts each SYN_DROPPED and the events it discarded', () => {
     const r = match(ABCD.slice(0, 2), [dropped, ...key(KEY_A, 1), dropped, ...key(KEY_A, 0), ...press(KEY_B)]);
     expect(r).toMatchObject({ synDropped: 2, discarded: 4, okGroups: 1, lost: ['A: key 30=1', 'A: key 30=0'] });

@@ -3,7 +3,7 @@ import { RELEASE_KEYBOARD, keyboardReport, mouseRelReport } from '../../../proto
 import { type RigContext, send } from './context.ts';
 import { EV_KEY, EV_REL, EvdevReader, REL_X } from './evdev.ts';
 import { inputOf } from './inputs.ts';
-import { playPaced } from './paced.ts';
+import { playPaced, type PacedStep } from './paced.ts';
 import { sleep, waitFor, within } from './util.ts';
 
 const KEY_A = 30;
@@ -58,31 +58,37 @@ export async function checkEagain(ctx: RigContext) {
   const stillPending = written() < MOVES.length;
   const eagainWhilePending = eagain();
 
-  // Opening the input device makes the host poll: the moves the writer still holds must arrive.
-  // The ones f_hid accepted before the host listened are gone: the host's usbhid drops input
-  // reports for a device nobody has open (measured; a closed mouse cannot act on them anyway).
-  // Anything more (a replay of those) shows up as a stray in the quiet time after the last move.
+  // Opening the input device makes the host poll: the moves the writer still holds must all
+  // arrive, in order, once each. Of the ones f_hid accepted before the host listened, the one in
+  // flight may arrive first or not: usbhid_open discards the input reports that come in the 50 ms
+  // after it submits its first URB (HID_RESUME_RUNNING), and whether that report lands inside
+  // those 50 ms is a race under emulation. Anything more (a replay) is a stray, and shows up in
+  // the quiet time after the last move.
   const reader = new EvdevReader(inputOf(ctx.inputs, 'mouse-rel').event);
   ctx.readers.mouseRel = reader;
+  const accepted = MOVES.slice(0, writtenBefore);
   const held = MOVES.slice(writtenBefore);
-  const delivered = await playPaced(
-    [
-      {
-        label: 'held moves',
-        events: held.map((dx) => ({ type: EV_REL, code: REL_X, value: dx })),
-        ordered: true,
-        send: () => undefined, // already queued in the writer
-      },
-    ],
-    {
-      reader,
-      from: 0,
-      watch: (e) => e.type === EV_REL && e.code === REL_X,
-      window: 1,
-      stallMs: BOUND_MS,
-      reset: () => undefined,
-    },
-  );
+  const rel = (dx: number) => ({ type: EV_REL, code: REL_X, value: dx });
+  const nothing = () => undefined; // every move is already queued in the writer or in f_hid
+  const steps: PacedStep[] = [
+    ...accepted.map((dx) => ({
+      label: `accepted ${dx}`,
+      events: [rel(dx)],
+      ordered: true,
+      optional: true,
+      send: nothing,
+    })),
+    { label: 'held moves', events: held.map(rel), ordered: true, send: nothing },
+  ];
+  const delivered = await playPaced(steps, {
+    reader,
+    from: 0,
+    watch: (e) => e.type === EV_REL && e.code === REL_X,
+    window: MOVES.length,
+    stallMs: BOUND_MS,
+    reset: nothing,
+  });
+  const received = reader.of(EV_REL, [REL_X]).map((e) => e.value);
   return {
     eagain: eagainWhilePending,
     writtenBeforeOpen: writtenBefore,
@@ -93,10 +99,13 @@ export async function checkEagain(ctx: RigContext) {
     readFileMs: readFile?.ms ?? null,
     keyboardMs: keyboard.ok === 1 ? keyboard.slowestWindowMs : null,
     keyboard: { missing: keyboard.missing, strays: keyboard.strays, synDropped: keyboard.synDropped },
-    deliveredMs: delivered.ok === 1 ? delivered.slowestWindowMs : null,
-    /** dx of the moves the writer held back on EAGAIN, and what the host received after opening. */
+    deliveredMs: delivered.failed.length === 0 ? delivered.slowestWindowMs : null,
+    /** dx of the moves f_hid took before the host listened, of those the writer held back on EAGAIN, and what the host received after opening. */
+    accepted,
     held,
-    received: reader.of(EV_REL, [REL_X]).map((e) => e.value),
+    received,
+    /** The moves f_hid took before the host listened that the host still delivered. */
+    acceptedDelivered: received.slice(0, Math.max(0, received.length - held.length)),
     mouse: { missing: delivered.missing, strays: delivered.strays, synDropped: delivered.synDropped },
     writtenAfterOpen: written(),
   };

@@ -19,6 +19,7 @@ import { EV_SYN, SYN_REPORT, describeEvent, isSynDropped, type InputEvent } from
  *   events, however far ahead, and the ones it jumps over are *lost* (eaten by the overflow), not
  *   missing. The caller decides what to do with a lost window (the paced player sends it again).
  * - Unwatched events (SYN_REPORT, MSC_SCAN, autorepeat if the caller says so...) are ignored.
+ * - An optional group's events may come or not; one that does not is *absent*, not missing.
  */
 
 export interface ExpectedGroup {
@@ -27,6 +28,11 @@ export interface ExpectedGroup {
   events: readonly InputEvent[];
   /** true: the events must arrive in this order (press, then release); false: in any order (axes of one report). */
   ordered: boolean;
+  /**
+   * The host may or may not deliver these (a report already in flight when the host starts to
+   * listen: usbhid discards what arrives in the 50 ms after an open). They still match in order.
+   */
+  optional?: boolean;
 }
 
 export interface MatchOptions {
@@ -36,7 +42,7 @@ export interface MatchOptions {
   lookahead: number;
 }
 
-export type Verdict = 'pending' | 'matched' | 'missing' | 'lost';
+export type Verdict = 'pending' | 'matched' | 'missing' | 'lost' | 'absent';
 
 export interface MatchReport {
   groups: number;
@@ -50,6 +56,8 @@ export interface MatchReport {
   lost: string[];
   /** Watched events nothing expected, with the last group matched before them. */
   strays: string[];
+  /** `label: event` of optional events that did not come. */
+  absent: string[];
   synDropped: number;
   /** Events thrown away between a SYN_DROPPED and the next SYN_REPORT. */
   discarded: number;
@@ -127,13 +135,18 @@ export class EventMatcher {
     const skipped: Verdict = this.phase === 'resync' ? 'lost' : 'missing';
     for (let k = this.cursor; k < found; k++) {
       if (this.verdicts[k] !== 'pending') continue;
-      if (this.slots[k]!.group < group || this.groups[group]!.ordered) this.verdicts[k] = skipped;
+      if (this.slots[k]!.group < group || this.groups[group]!.ordered) this.verdicts[k] = this.unseen(k, skipped);
     }
     this.verdicts[found] = 'matched';
     this.lastMatched = this.groups[group]!.label;
     this.phase = 'normal';
     while (this.cursor < this.slots.length && this.verdicts[this.cursor] !== 'pending') this.cursor++;
     return true;
+  }
+
+  /** The verdict for pending slot `k` passed over: `absent` in an optional group. */
+  private unseen(k: number, otherwise: Verdict): Verdict {
+    return this.groups[this.slots[k]!.group]!.optional ? 'absent' : otherwise;
   }
 
   /** Index of the pending slot `e` matches, or -1. */
@@ -152,11 +165,14 @@ export class EventMatcher {
    */
   finish(): MatchReport {
     const rest: Verdict = this.phase === 'normal' ? 'missing' : 'lost';
-    for (let k = this.cursor; k < this.slots.length; k++) if (this.verdicts[k] === 'pending') this.verdicts[k] = rest;
+    for (let k = this.cursor; k < this.slots.length; k++)
+      if (this.verdicts[k] === 'pending') this.verdicts[k] = this.unseen(k, rest);
     this.cursor = this.slots.length;
     const line = (k: number) => `${this.groups[this.slots[k]!.group]!.label}: ${describeEvent(this.slots[k]!.event)}`;
     const of = (v: Verdict) => this.slots.flatMap((_, k) => (this.verdicts[k] === v ? [line(k)] : []));
-    const failed = new Set(this.slots.flatMap((s, k) => (this.verdicts[k] === 'matched' ? [] : [s.group])));
+    const failed = new Set(
+      this.slots.flatMap((s, k) => (this.verdicts[k] === 'matched' || this.verdicts[k] === 'absent' ? [] : [s.group])),
+    );
     return {
       groups: this.groups.length,
       okGroups: this.groups.length - failed.size,
@@ -165,6 +181,7 @@ export class EventMatcher {
       missing: of('missing'),
       lost: of('lost'),
       strays: [...this.strays],
+      absent: of('absent'),
       synDropped: this.drops,
       discarded: this.discarded,
     };
