@@ -8,7 +8,8 @@
  *    viewer counts frames; prints messages/s the bridge handled, refusals by code, reports
  *    written, frames/s at the viewer (before and during), /api/stats latency and event-loop delay.
  * Env: FLOOD_SECONDS (default 5); FLOOD_GUARD=0 turns off the disconnect of a flooding client
- * (limits.floodCloseRefused), to see what the flood alone does to video and /api/stats.
+ * (limits.floodCloseRefused), to see what the flood alone does to video and /api/stats;
+ * FLOOD_RATE=<msg/s> paces the flooder (default: as fast as TCP takes it).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -75,6 +76,17 @@ if (workerData.mode === 'view') {
   sock.on('error', () => (closed = true));
   function flood() {
     const end = Date.now() + workerData.seconds * 1000;
+    if (workerData.rate > 0) {
+      // 10 ms ticks of rate/100 messages each.
+      const per = Math.max(1, Math.round(workerData.rate / 100));
+      const tickChunk = Buffer.concat(Array.from({ length: per }, (_, i) => frame(workerData.msgs[i & 1])));
+      const t = setInterval(() => {
+        if (Date.now() > end || closed) return clearInterval(t);
+        sent += per;
+        sock.write(tickChunk);
+      }, 10);
+      return;
+    }
     const go = () => {
       while (Date.now() < end && !closed) {
         sent += 10000;
@@ -174,6 +186,7 @@ async function main(): Promise<void> {
           wsPath,
           url,
           port: bridge.port,
+          rate: Number(process.env.FLOOD_RATE ?? 0),
           mode,
           seconds: SECONDS,
           hello: hello(token),

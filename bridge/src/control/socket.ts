@@ -442,6 +442,7 @@ export function makeEndpoint(deps: EndpointDeps) {
       authenticated: ready.size,
       controller: arbiter.controller(),
       controllerUser: arbiter.controllerUser(),
+      limits,
     }),
     /** Closes every socket (bridge shutdown). */
     closeAll: (code: number, reason: string): void => {
