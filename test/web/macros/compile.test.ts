@@ -180,6 +180,22 @@ describe('batchesOf', () => {
     expect(it.next().done).toBe(true);
   });
 
+  it('cuts by the delays too, so no batch exceeds the time limit of the bridge', () => {
+    const slow = compile([down(0x04), up(0x04), wait(3000)]); // 3 s per iteration, idle after the tap
+    const it = batchesOf(slow, 'until-stopped', 50_000, 10_000);
+    for (let i = 0; i < 5; i++) {
+      const b = it.next().value as BatchStep[];
+      expect(b.reduce((ms, s) => ms + s.delayMs, 0)).toBe(10_000); // cut between the 1 s waits
+      expect(describeReport(b[b.length - 1]!.report)).toBe('-');
+    }
+  });
+
+  it('refuses keys held for longer than one batch may last', () => {
+    const held = compile([down(0xe1), wait(60_000), down(0x04), up(0x04), wait(60_000), up(0xe1)]);
+    expect(() => batchesOf(held, 1, 50_000, 100_000).next()).toThrow(/held for more than/);
+    expect(() => batchesOf(held, 1, 50_000, 120_000).next()).not.toThrow();
+  });
+
   it('refuses an iteration that holds keys longer than one batch', () => {
     const held = compile([down(0xe1), ...Array.from({ length: 10 }, (_, i) => [down(0x04 + i), up(0x04 + i)]).flat()]);
     expect(() => batchesOf(held, 1, 8).next()).toThrow(/held for more than 8 reports/);

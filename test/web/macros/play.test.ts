@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BatchEnd, BatchMsg, BatchProgress, ClientMessage } from '../../../protocol/index.ts';
 import { RATE_PRESETS } from '../../../web/src/lib/layouts/planner.ts';
 import { compileSteps, type Compiled } from '../../../web/src/lib/macros/compile.ts';
 import type { Step } from '../../../web/src/lib/macros/model.ts';
-import { playMacro, type MacroProgress } from '../../../web/src/lib/macros/play.ts';
+import { CANCEL_ANSWER_MS, playMacro, type MacroProgress } from '../../../web/src/lib/macros/play.ts';
 
 /** A bridge stand-in: records what the page sends; the test ends batches by hand. */
 function fakeBridge(connected = true) {
@@ -91,5 +91,17 @@ describe('playMacro', () => {
     const run = playMacro(b, compiled, 5, () => undefined);
     b.emit(end(b.batches()[0]!.id, 1, 'failed', 'keyboard went offline'));
     expect(await run.done).toEqual({ outcome: 'failed', sent: 1, reason: 'keyboard went offline' });
+  });
+
+  it('gives up waiting when the bridge never answers a cancel (a refused batch)', async () => {
+    vi.useFakeTimers();
+    try {
+      const run = playMacro(fakeBridge(), compiled, 1, () => undefined);
+      run.cancel();
+      await vi.advanceTimersByTimeAsync(CANCEL_ANSWER_MS);
+      expect(await run.done).toEqual({ outcome: 'cancelled', sent: 0, reason: 'no answer from the bridge' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

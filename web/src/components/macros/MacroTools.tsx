@@ -22,6 +22,7 @@ export function MacroTools(props: { session: KvmSession; layout: Layout | undefi
   const sink = {
     send: (m: ClientMessage) => props.session.send(m),
     onBatch: (fn: BatchListener) => props.session.onBatch(fn),
+    batchActive: () => props.session.batchActive(),
   };
   const player = createMacroPlayer(sink, () => ({
     layout: props.layout,

@@ -164,24 +164,40 @@ export function compileSteps(steps: readonly Step[], opts: CompileOptions): Comp
   return { steps: out, idle, untypable, estimatedMs };
 }
 
+/** Most delay one batch carries, ms: well inside the bridge's `limits.maxBatchMs` (default 600 s). */
+export const MAX_BATCH_MS = 120_000;
+
 /**
- * Cuts `repeat` iterations of `c` into batches of at most `max` steps (protocol MAX_BATCH_STEPS),
- * each ending at an idle point, so the bridge's release at the end of a batch releases nothing
- * the macro still holds. Lazy: `'until-stopped'` never ends, and a large count is never built
- * at once.
- * @throws MacroError 'invalid' if an iteration holds a key for more than `max` steps
+ * Cuts `repeat` iterations of `c` into batches of at most `max` steps (protocol MAX_BATCH_STEPS)
+ * and `maxMs` of delays, each ending at an idle point, so the bridge's release at the end of a
+ * batch releases nothing the macro still holds. Lazy: `'until-stopped'` never ends, and a large
+ * count is never built at once.
+ * @throws MacroError 'invalid' if an iteration holds a key for more than `max` steps or `maxMs`
  */
-export function* batchesOf(c: Compiled, repeat: number | 'until-stopped', max: number): Generator<BatchStep[]> {
+export function* batchesOf(
+  c: Compiled,
+  repeat: number | 'until-stopped',
+  max: number,
+  maxMs = MAX_BATCH_MS,
+): Generator<BatchStep[]> {
   let run = 0;
+  let runMs = 0;
   for (let k = 0; k < c.idle.length; k++) {
-    run = c.idle[k] ? 0 : run + 1;
-    if (run >= max) throw new MacroError('invalid', `keys stay held for more than ${max} reports`, 'steps');
+    run++;
+    runMs += c.steps[k]!.delayMs;
+    if (run > max || runMs > maxMs)
+      throw new MacroError('invalid', `keys stay held for more than ${max} reports or ${maxMs} ms`, 'steps');
+    if (c.idle[k]) run = runMs = 0;
   }
   const n = c.steps.length;
   let pos = 0; // index into the endless sequence of iterations
   const end = repeat === 'until-stopped' ? Infinity : repeat * n;
   while (pos < end) {
-    const limit = Math.min(end, pos + max);
+    // The furthest point within both limits, then back to the last idle point before it.
+    let limit = pos;
+    let ms = 0;
+    while (limit < end && limit - pos < max && ms + c.steps[limit % n]!.delayMs <= maxMs)
+      ms += c.steps[limit++ % n]!.delayMs;
     let cut = limit;
     if (limit < end) while (cut > pos && !c.idle[(cut - 1) % n]) cut--;
     const batch: BatchStep[] = [];

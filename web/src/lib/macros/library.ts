@@ -109,7 +109,10 @@ export interface MacroPlayer {
   cancel(): void;
 }
 
-export function createMacroPlayer(sink: PasteSink, compileOptions: () => CompileOptions): MacroPlayer {
+export function createMacroPlayer(
+  sink: PasteSink & { batchActive?(): boolean },
+  compileOptions: () => CompileOptions,
+): MacroPlayer {
   const [playing, setPlaying] = createSignal<Playing | null>(null);
   const [result, setResult] = createSignal<ReturnType<MacroPlayer['result']>>(null);
   onCleanup(() => playing()?.cancel());
@@ -117,7 +120,7 @@ export function createMacroPlayer(sink: PasteSink, compileOptions: () => Compile
     playing,
     result,
     play(body) {
-      if (playing()) return new MacroError('busy', 'a macro is already playing');
+      if (playing() || sink.batchActive?.()) return new MacroError('busy', 'a macro or a paste is already playing');
       const c = compileSteps(body.steps, compileOptions());
       if (c instanceof MacroError) {
         setResult({ outcome: 'failed', sent: 0, reason: c.message, name: body.name, warning: '' });

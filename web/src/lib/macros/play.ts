@@ -21,6 +21,9 @@ export interface MacroProgress {
 
 export type MacroOutcome = PasteOutcome;
 
+/** How long a cancel waits for the bridge's batch-end before the page gives up on it, ms. */
+export const CANCEL_ANSWER_MS = 3000;
+
 let nextId = ((Date.now() & 0xffff) << 8) | 0x80;
 
 /**
@@ -81,7 +84,12 @@ export function playMacro(
       if (finished) return;
       cancelled = true;
       if (!sink.send({ type: 'batch-cancel', id: current }))
-        finish({ outcome: 'cancelled', sent: base, reason: 'not connected' });
+        return finish({ outcome: 'cancelled', sent: base, reason: 'not connected' });
+      // A batch the bridge refused (busy) never ends: do not stay "playing" for ever.
+      setTimeout(
+        () => finish({ outcome: 'cancelled', sent: base, reason: 'no answer from the bridge' }),
+        CANCEL_ANSWER_MS,
+      );
     },
   };
 }
