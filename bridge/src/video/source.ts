@@ -66,13 +66,21 @@ export interface VideoSource {
 }
 
 export interface VideoSourceOptions {
-  /** Reconnect delay, ms: `initial` doubled per consecutive failure up to `max`; reset by a good frame. Default 250 → 5000. */
+  /** Reconnect delay, ms: `initial` doubled per consecutive failure up to `max`; reset by a good frame. Default DEFAULT_BACKOFF_MS. */
   backoffMs?: { initial: number; max: number };
   /** No good frame for this long (ms) counts as the source gone: present:false and reconnect. Default 2000. */
   noSignalAfterMs?: number;
   /** Largest part accepted, bytes; default 8 MiB (protocol MAX_JPEG_BYTES). */
   maxPartBytes?: number;
 }
+
+/**
+ * Reconnect delays, ms: 100, 200, 400 … 5000. A source that was streaming (its last frame reset
+ * the backoff) is retried after 100 ms, so a killed capture process has frames back within 1 s
+ * (ffmpeg's x11grab/v4l2 start takes 300–600 ms; test/faults/video.test.ts); one that stays down
+ * is polled every 5 s.
+ */
+export const DEFAULT_BACKOFF_MS: Readonly<{ initial: number; max: number }> = { initial: 100, max: 5_000 };
 
 /** Starts reading `config` at once; frames and signal changes arrive through `handlers`. */
 export function startVideoSource(
@@ -81,7 +89,7 @@ export function startVideoSource(
   opts: VideoSourceOptions = {},
 ): VideoSource {
   return new Supervisor(config, handlers, {
-    backoffMs: opts.backoffMs ?? { initial: 250, max: 5_000 },
+    backoffMs: opts.backoffMs ?? DEFAULT_BACKOFF_MS,
     noSignalAfterMs: opts.noSignalAfterMs ?? 2_000,
     maxPartBytes: opts.maxPartBytes ?? DEFAULT_MAX_PART_BYTES,
   });
