@@ -10,6 +10,7 @@
  *   npm run fuzz -- --short              # 20 000 messages (what the CI test runs)
  *   FUZZ_MESSAGES=200000 FUZZ_SECONDS=120 FUZZ_SEED=7 npm run fuzz
  *   FUZZ_DEFAULT_LIMITS=1 npm run fuzz   # the bridge's default rate limits (most input is rate-limited)
+ *   FUZZ_EXCLUDE=long-batch npm run fuzz # leave a kind of message out (hostile.ts KINDS)
  */
 import { pathToFileURL } from 'node:url';
 import type { Role } from '../../bridge/src/auth/index.ts';
@@ -22,6 +23,8 @@ export interface FuzzOptions {
   messages: number;
   timeCapMs: number;
   seed: number;
+  /** Kinds of hostile message to leave out (hostile.ts KINDS), e.g. ['long-batch']. */
+  exclude?: string[];
   /** Authenticated clients; users cycle through admin, operator, viewer. */
   clients?: number;
   /** Unauthenticated sockets open at once. */
@@ -37,7 +40,10 @@ export interface FuzzReport {
   messagesPerSecond: number;
   crashes: string[];
   tally: Tally;
+  /** The flooding viewer: every message should get one reply, unless the bridge dropped it (send buffer full). */
   flood: { sent: number; replies: number };
+  /** Bridge counters of interest: ws.send_dropped, ws.closed_slow, ws.error.rate-limited... */
+  counters: Record<string, number>;
   /** Wall clock: includes time the bridge process was not scheduled (the machine is shared). */
   stallMaxMs: number;
   stallP99Ms: number;
@@ -78,15 +84,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const start = performance.now();
     const deadline = start + o.timeCapMs;
     const tally = makeTally();
+    const floodTally = makeTally();
     let timedOut = false;
     let sendingEnded = 0;
     const more = (): boolean => {
       const go =
-        tally.sent < o.messages && !(performance.now() > deadline && (timedOut = true)) && bridge.crashes.length === 0;
+        tally.sent + floodTally.sent < o.messages &&
+        !(performance.now() > deadline && (timedOut = true)) &&
+        bridge.crashes.length === 0;
       if (!go && !sendingEnded) sendingEnded = performance.now();
       return go;
     };
-    const hostile = makeHostile(o.seed);
+    const hostile = makeHostile(o.seed, o.exclude);
     const nClients = o.clients ?? 6;
     const tokens = new Map<string, string>();
     const tokenFor = async (user: string, role: Role): Promise<string> => {
@@ -110,7 +119,12 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         tally,
       });
     });
-    const flood = runFloodClient({ port: bridge.port, token: await tokenFor('flood', 'viewer'), more, tally });
+    const flood = runFloodClient({
+      port: bridge.port,
+      token: await tokenFor('flood', 'viewer'),
+      more,
+      tally: floodTally,
+    });
     const unauth = Array.from({ length: o.unauth ?? 2 }, async (_, i) => {
       if (i === 0) await runUnauthOnce({ port: bridge.port, h: 'silent', tally }); // closed by the hello timeout
       while (more()) await runUnauthOnce({ port: bridge.port, h: hostile.next(), tally });
@@ -127,6 +141,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       // The absolute mouse keeps its position: only its buttons byte must be 0.
       .filter(([d, r]) => r.writes > 0 && /[^0]/.test(d === 'mouse' ? r.last.slice(0, 2) : r.last))
       .map(([d, r]) => `${d}: ${r.last}`);
+    tally.sent += floodTally.sent;
+    for (const [k, v] of Object.entries(floodTally.byKind)) tally.byKind[k] = v;
+    for (const [k, v] of Object.entries(floodTally.errorsByCode))
+      tally.errorsByCode[k] = (tally.errorsByCode[k] ?? 0) + v;
     return {
       messages: tally.sent,
       seconds,
@@ -134,6 +152,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       crashes: [...bridge.crashes],
       tally,
       flood: await flood,
+      counters: Object.fromEntries(
+        Object.entries(after.counters).filter(([k]) =>
+          /send_dropped|closed_slow|rate-limited|oversized|internal/.test(k),
+        ),
+      ),
       stallMaxMs: loaded.loop.maxMs,
       busyStallMaxMs: loaded.busyStallMaxMs,
       idleStallMaxMs: idle.loop.maxMs,
@@ -171,7 +194,7 @@ export function formatReport(r: FuzzReport): string {
     `  crashes: ${r.crashes.length}${r.crashes.length ? `: ${r.crashes.join(' | ')}` : ''}`,
     `  unanswered: ${r.tally.unanswered}; lost to a close: ${r.tally.lostToClose}`,
     `  error replies by code: ${codes}`,
-    `  flood: ${r.flood.sent} sent, ${r.flood.replies} replies`,
+    `  flood: ${r.flood.sent} sent, ${r.flood.replies} replies; bridge counters ${JSON.stringify(r.counters)}`,
     `  closes: ${closes}; unexpected: ${JSON.stringify(r.tally.unexpectedCloses)}; refused upgrades: ${JSON.stringify(r.tally.refusedUpgrades)}`,
     `  longest event-loop stall in the bridge: ${r.busyStallMaxMs.toFixed(1)} ms of its own work; wall clock ${r.stallMaxMs.toFixed(1)} ms (p99 ${r.stallP99Ms.toFixed(1)} ms; idle baseline ${r.idleStallMaxMs.toFixed(1)} ms)`,
     `  bridge RSS: ${MiB(r.rssBeforeBytes)} before, ${MiB(r.rssAfterBytes)} after (${MiB(r.rssAfterBytes - r.rssBeforeBytes)}); heap ${MiB(r.heapBeforeBytes)} → ${MiB(r.heapAfterBytes)}`,
@@ -198,6 +221,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     timeCapMs: env('FUZZ_SECONDS', short ? 60 : 600) * 1000,
     seed: env('FUZZ_SEED', 1),
     clients: env('FUZZ_CLIENTS', 6),
+    exclude: (process.env.FUZZ_EXCLUDE ?? '').split(',').filter(Boolean),
     ...(process.env.FUZZ_DEFAULT_LIMITS && { limits: { maxClients: 32 } }),
   };
   console.log(`fuzz: ${opts.messages} messages, cap ${opts.timeCapMs / 1000} s, seed ${opts.seed}`);
