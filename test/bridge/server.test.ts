@@ -459,6 +459,22 @@ describe('bridge WebSocket endpoint: refusals', () => {
     });
     await until(() => c.errors().length === 1);
     expect(c.errors()[0]).toMatchObject({ code: 'bad-field' });
+    await until(() => c.inbox.some((m) => m.type === 'batch-end'));
+    expect(c.inbox.find((m) => m.type === 'batch-end')).toMatchObject({ id: 5, outcome: 'failed', sent: 0 });
+  });
+
+  it('ends a batch refused as busy with batch-end failed, so the sender never waits forever', async () => {
+    const b = await start({});
+    const c = await connect(b);
+    await until(() => c.inbox.some((m) => m.type === 'control-status'));
+    const long = [{ device: 'keyboard' as const, report: new Uint8Array(8), delayMs: 2000 }];
+    c.send({ type: 'batch', id: 6, steps: long });
+    c.send({ type: 'batch', id: 7, steps: long });
+    await until(() => c.inbox.some((m) => m.type === 'batch-end'));
+    expect(c.errors()[0]).toMatchObject({ code: 'busy' });
+    expect(c.inbox.find((m) => m.type === 'batch-end')).toMatchObject({ id: 7, outcome: 'failed', reason: 'busy' });
+    c.send({ type: 'batch-cancel', id: 6 });
+    await until(() => c.inbox.filter((m) => m.type === 'batch-end').length === 2);
   });
 });
 

@@ -181,11 +181,13 @@ export function makeEndpoint(deps: EndpointDeps) {
   };
 
   /** Runs `act` if `ws` is the controller, else refuses with not-controller. */
-  const asController = (ws: Ws, act: () => Refusal | undefined | void): void => {
+  /** Runs `act` for the controller; anyone else, or a refused act, gets the error. `onRefused` runs too. */
+  const asController = (ws: Ws, act: () => Refusal | undefined | void, onRefused?: (r: Refusal) => void): void => {
     const v = arbiter.input(ws.getUserData().id);
-    if (!v.ok) return refuse(ws, v.code, v.message);
-    const r = act();
-    if (r) refuse(ws, r.code, r.message);
+    const r: Refusal | undefined | void = v.ok ? act() : v;
+    if (!r) return;
+    refuse(ws, r.code, r.message);
+    onRefused?.(r);
   };
 
   const handle = (ws: Ws, m: ClientMessage): void => {
@@ -220,7 +222,13 @@ export function makeEndpoint(deps: EndpointDeps) {
       case 'mouse-rel':
         return asController(ws, () => relay.report(m.type, m.report));
       case 'batch':
-        return asController(ws, () => relay.startBatch(d.id, m, (p) => send(ws, p)));
+        // The spec promises exactly one batch-end per batch: a refused one ends at once as failed, so a
+        // client waiting for the end (paste, macros) never waits forever.
+        return asController(
+          ws,
+          () => relay.startBatch(d.id, m, (p) => send(ws, p)),
+          (r) => send(ws, { type: 'batch-end', id: m.id, outcome: 'failed', sent: 0, reason: r.code }),
+        );
       case 'batch-cancel':
         return asController(ws, () => relay.cancelBatch(d.id, m.id));
       case 'release-all':
