@@ -245,6 +245,8 @@ export async function runFloodClient(o: {
   more: () => boolean;
   tally: Tally;
   maxBuffered?: number;
+  /** Most messages without a reply yet. */
+  window?: number;
 }): Promise<{ sent: number; replies: number }> {
   let replies = 0;
   let sent = 0;
@@ -267,18 +269,26 @@ export async function runFloodClient(o: {
   const key = encodeClient({ type: 'keyboard', report: new Uint8Array(8) });
   let closed = false;
   void conn.closed.then(() => (closed = true));
+  // A bounded window: past the bucket's burst (so the rate limit is met), not unbounded.
+  const window = o.window ?? 50_000;
   while (o.more() && !closed) {
-    if (conn.ws.bufferedAmount > (o.maxBuffered ?? 256 * 1024)) {
+    if (conn.ws.bufferedAmount > (o.maxBuffered ?? 256 * 1024) || sent - replies > window) {
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
-    for (let i = 0; i < 500 && o.more(); i++, sent++) conn.ws.send(i & 1 ? ping : key);
-    o.tally.sent += 500;
-    inc(o.tally.byKind, 'flood', 500);
+    let n = 0;
+    for (; n < 500 && o.more(); n++) conn.ws.send(n & 1 ? ping : key);
+    sent += n;
+    o.tally.sent += n;
+    inc(o.tally.byKind, 'flood', n);
     await new Promise((r) => setImmediate(r));
   }
-  const end = performance.now() + 10_000;
-  while (replies < sent && !closed && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+  // Until every reply came, or none came for 5 s.
+  for (let seen = replies, quietSince = performance.now(); replies < sent && !closed;) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (replies !== seen) [seen, quietSince] = [replies, performance.now()];
+    else if (performance.now() - quietSince > 5_000) break;
+  }
   o.tally.unanswered += Math.max(0, sent - replies);
   conn.ws.close(1000);
   await Promise.race([conn.closed, new Promise((r) => setTimeout(r, 2_000))]);

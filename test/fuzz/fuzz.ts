@@ -11,13 +11,14 @@
  *   FUZZ_MESSAGES=200000 FUZZ_SECONDS=120 FUZZ_SEED=7 npm run fuzz
  *   FUZZ_DEFAULT_LIMITS=1 npm run fuzz   # the bridge's default rate limits (most input is rate-limited)
  *   FUZZ_EXCLUDE=long-batch npm run fuzz # leave a kind of message out (hostile.ts KINDS)
+ *   FUZZ_ONLY=long-batch,huge FUZZ_MESSAGES=2000 npm run fuzz   # only these kinds (and the flood)
  */
 import { pathToFileURL } from 'node:url';
 import type { Role } from '../../bridge/src/auth/index.ts';
 import type { Limits } from '../../bridge/src/control/limits.ts';
 import { spawnBridge, type ChildStats } from './bridge-proc.ts';
 import { makeTally, runAuthClient, runFloodClient, runUnauthOnce, type Tally } from './clients.ts';
-import { makeHostile } from './hostile.ts';
+import { KIND_NAMES, makeHostile } from './hostile.ts';
 
 export interface FuzzOptions {
   messages: number;
@@ -122,7 +123,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const flood = runFloodClient({
       port: bridge.port,
       token: await tokenFor('flood', 'viewer'),
-      more,
+      // At most a third of the messages: the rest go through the decoder.
+      more: () => more() && floodTally.sent < o.messages / 3,
       tally: floodTally,
     });
     const unauth = Array.from({ length: o.unauth ?? 2 }, async (_, i) => {
@@ -221,7 +223,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     timeCapMs: env('FUZZ_SECONDS', short ? 60 : 600) * 1000,
     seed: env('FUZZ_SEED', 1),
     clients: env('FUZZ_CLIENTS', 6),
-    exclude: (process.env.FUZZ_EXCLUDE ?? '').split(',').filter(Boolean),
+    exclude: process.env.FUZZ_ONLY
+      ? KIND_NAMES.filter((k) => !process.env.FUZZ_ONLY!.split(',').includes(k))
+      : (process.env.FUZZ_EXCLUDE ?? '').split(',').filter(Boolean),
     ...(process.env.FUZZ_DEFAULT_LIMITS && { limits: { maxClients: 32 } }),
   };
   console.log(`fuzz: ${opts.messages} messages, cap ${opts.timeCapMs / 1000} s, seed ${opts.seed}`);

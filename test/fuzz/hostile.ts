@@ -376,6 +376,9 @@ const KINDS: [string, number, (g: Rng) => Raw | string][] = [
   ['long-batch', 1, longBatch],
   ['oversized', 2, oversized],
 ];
+/** The kinds' names, for FUZZ_ONLY / FUZZ_EXCLUDE. */
+export const KIND_NAMES: readonly string[] = KINDS.map(([k]) => k);
+
 const predictions = new WeakMap<Raw, Expect>();
 /** An endless stream of hostile messages with their predicted answers. `exclude`: kinds left out. */
 export function makeHostile(seed: number, exclude: readonly string[] = []) {
