@@ -5,7 +5,7 @@ import { AdminPanel } from './components/AdminPanel.tsx';
 import { ControlBar } from './components/ControlBar.tsx';
 import { MacroTools } from './components/macros/MacroTools.tsx';
 import { PastePanel } from './components/PastePanel.tsx';
-import { Screen } from './components/Screen.tsx';
+import { Screen, type DesktopInput } from './components/Screen.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { VersionRefused } from './components/VersionRefused.tsx';
@@ -30,6 +30,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
   const [video, setVideo] = createSignal<VideoClient>();
   const [pasteOpen, setPasteOpen] = createSignal(false);
   const [adminOpen, setAdminOpen] = createSignal(false);
+  const [desktop, setDesktop] = createSignal<DesktopInput>();
   const { settings, update } = makeSettings();
   const [layout] = createResource(() => settings().targetLayout, loadLayout);
   const session = createKvmSession({
@@ -90,6 +91,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
         update={update}
         layoutError={layout.error ? `Layout: ${(layout.error as Error).message}` : ''}
         onPaste={() => setPasteOpen(!pasteOpen())}
+        desktop={desktop()}
       />
       <Show when={pasteOpen()}>
         <PastePanel
@@ -111,6 +113,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           sink = s;
           setVideo(() => v);
         }}
+        onDesktopInput={(d) => setDesktop(() => d)}
       />
     </div>
   );

@@ -75,3 +75,15 @@ describe('releaseMessages', () => {
     expect(releaseMessages({ ...idle, keysHeld: 4, batchActive: true })).toEqual([]);
   });
 });
+
+describe('releaseMessages with the relative mouse', () => {
+  it('releases relative buttons with an all-zero relative report while a batch plays', () => {
+    const m = releaseMessages({ keysHeld: 0, mouse: { buttons: 0, x: 0, y: 0 }, relButtons: 1, batchActive: true });
+    expect(m).toEqual([{ type: 'mouse-rel', report: new Uint8Array(4) }]);
+  });
+
+  it('still sends one release-all when no batch plays', () => {
+    const m = releaseMessages({ keysHeld: 0, mouse: { buttons: 0, x: 0, y: 0 }, relButtons: 1, batchActive: false });
+    expect(m).toEqual([{ type: 'release-all' }]);
+  });
+});

@@ -1,9 +1,25 @@
-import { onCleanup, onMount } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Frame } from '../../../protocol/index.ts';
-import { forwardInput } from '../lib/input-forwarding.ts';
+import { forwardInput, type InputForwarding } from '../lib/input-forwarding.ts';
+import {
+  leaveFullscreenHint,
+  toggleFullscreen,
+  watchFullscreen,
+  type FullscreenState,
+} from '../lib/input/fullscreen.ts';
 import type { Layout } from '../lib/layouts/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import { makeVideoClient, type VideoClient } from '../video/video-client.ts';
+
+/** Desktop input modes the toolbar toggles (issue 9 part 6). */
+export interface DesktopInput {
+  /** Fullscreen on the screen with Keyboard Lock where available; leaves it if already in it. */
+  toggleFullscreen(): void;
+  /** Asks for pointer lock on the canvas (relative mouse); Esc leaves it. */
+  lockPointer(): void;
+  pointerLocked(): boolean;
+  fullscreen(): FullscreenState;
+}
 
 export interface ScreenProps {
   session: KvmSession;
@@ -15,7 +31,21 @@ export interface ScreenProps {
   translation: () => { layout: Layout; capsLock: boolean } | null;
   /** Receives the frame sink once the canvas exists. */
   onReady: (sink: (f: Frame) => void, video: VideoClient) => void;
+  /** Receives the fullscreen and pointer lock controls once the canvas exists. */
+  onDesktopInput?: (d: DesktopInput) => void;
 }
+
+const HINT_STYLE = {
+  position: 'absolute',
+  top: '0.5rem',
+  left: '50%',
+  transform: 'translateX(-50%)',
+  padding: '0.3rem 0.8rem',
+  background: 'rgba(0, 0, 0, 0.75)',
+  color: '#eee',
+  'border-radius': '4px',
+  'pointer-events': 'none',
+} as const;
 
 /**
  * The target's screen: a canvas painted by the video worker, scaled with object-fit: contain.
@@ -23,30 +53,67 @@ export interface ScreenProps {
  */
 export function Screen(props: ScreenProps) {
   let canvas!: HTMLCanvasElement;
+  let root!: HTMLDivElement;
+  const [pointerLocked, setPointerLocked] = createSignal(false);
+  const [fullscreen, setFullscreen] = createSignal<FullscreenState>({ fullscreen: false, keyboardLocked: false });
+  const mayInput = () => props.session.info().state === 'open' && props.mayInput();
+  /** The hint shows for a while after each change, then gets out of the picture's way. */
+  const [hint, setHint] = createSignal(false);
+  createEffect(
+    on([pointerLocked, fullscreen], ([locked, fs]) => {
+      setHint(locked || fs.fullscreen);
+      const t = setTimeout(() => setHint(false), 8000);
+      onCleanup(() => clearTimeout(t));
+    }),
+  );
   onMount(() => {
     const video = makeVideoClient(canvas);
     props.onReady((f) => video.frame(f.jpeg, f.seq, f.timestamp, f.sentAt), video);
-    const stop = forwardInput(window, canvas, {
+    const input: InputForwarding = forwardInput(window, canvas, {
       send: (m) => props.session.send(m),
-      mayInput: () => props.session.info().state === 'open' && props.mayInput(),
+      mayInput,
       blockedInput: () => props.onBlockedInput(),
       batchActive: () => props.session.batchActive(),
       videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
       translation: () => props.translation(),
+      onPointerLock: setPointerLocked,
+    });
+    // Losing the right to send (disconnect, control taken) forgets what is held here.
+    createEffect(
+      on(mayInput, (may, was) => {
+        if (was && !may) input.inputLost(props.session.info().state === 'open' ? 'control-lost' : 'disconnect');
+      }),
+    );
+    const stopFullscreen = watchFullscreen(document, (fs) => {
+      if (!fs) setFullscreen({ fullscreen: false, keyboardLocked: false });
+    });
+    props.onDesktopInput?.({
+      toggleFullscreen: () => void toggleFullscreen(root).then(setFullscreen),
+      lockPointer: () => void input.pointerLock.request(),
+      pointerLocked,
+      fullscreen,
     });
     onCleanup(() => {
-      stop();
+      input.dispose();
+      stopFullscreen();
       video.dispose();
     });
   });
   return (
-    <div class="screen">
+    <div class="screen" ref={root}>
       <canvas ref={canvas} id="screen" tabIndex={0} aria-label="Target screen" />
       {!props.session.video().present && (
         <div class="no-signal" role="status">
           No signal{props.session.video().reason ? `: ${props.session.video().reason}` : ''}
         </div>
       )}
+      <Show when={hint()}>
+        <div style={HINT_STYLE} role="status" data-testid="input-hint">
+          {pointerLocked() && !fullscreen().keyboardLocked && 'Mouse captured (relative). Press Esc to release it. '}
+          {pointerLocked() && fullscreen().keyboardLocked && 'Mouse captured (relative). Hold Esc to release it. '}
+          {leaveFullscreenHint(fullscreen())}
+        </div>
+      </Show>
     </div>
   );
 }

@@ -9,7 +9,7 @@
  * - `visibilitychange` on the document while `document.hidden` (tab switched, window minimised,
  *   phone locked). Page Visibility Level 2 §4; HTML §7.4.4.1 for pagehide.
  */
-import { mouseAbsReport, type ClientMessage } from '../../../../protocol/index.ts';
+import { mouseAbsReport, RELEASE_MOUSE_REL, type ClientMessage } from '../../../../protocol/index.ts';
 
 export type FocusLossReason = 'blur' | 'pagehide' | 'hidden';
 
@@ -44,6 +44,8 @@ export interface HeldInput {
   keysHeld: number;
   /** HID Button page bits held on the absolute mouse, and where the pointer is (0..32767). */
   mouse: { buttons: number; x: number; y: number };
+  /** HID Button page bits held on the relative mouse (pointer lock); 0 if omitted. */
+  relButtons?: number;
   /** A batch (paste) is playing on the bridge: it owns the keyboard and releases at its end. */
   batchActive: boolean;
 }
@@ -55,13 +57,18 @@ export interface HeldInput {
  *   page thinks nothing is held, since it is idempotent and the page may be wrong (a key pressed
  *   in a window that never told us).
  * - While a batch plays, `release-all` would cut into it (a Shift step released under a
- *   character) and a keyboard report is refused 'busy', so only a held mouse button is released,
- *   with an absolute report at the same position and no buttons.
+ *   character) and a keyboard report is refused 'busy', so only held mouse buttons are released:
+ *   with an absolute report at the same position and no buttons, and a relative report with no
+ *   motion and no buttons.
  */
 export function releaseMessages(held: HeldInput): ClientMessage[] {
   if (!held.batchActive) return [{ type: 'release-all' }];
-  if (held.mouse.buttons === 0) return [];
-  return [
-    { type: 'mouse', report: mouseAbsReport({ buttons: 0, x: held.mouse.x, y: held.mouse.y, wheel: 0, pan: 0 }) },
-  ];
+  const out: ClientMessage[] = [];
+  if (held.mouse.buttons !== 0)
+    out.push({
+      type: 'mouse',
+      report: mouseAbsReport({ buttons: 0, x: held.mouse.x, y: held.mouse.y, wheel: 0, pan: 0 }),
+    });
+  if (held.relButtons) out.push({ type: 'mouse-rel', report: new Uint8Array(RELEASE_MOUSE_REL) });
+  return out;
 }
