@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, waitFor, type Stack } from './harness.ts';
 import { queryXInput, XMask } from './x-state.ts';
 
+/** X keycode of Escape (evdev 1 + 8). */
+const X_ESCAPE = 9;
+
 /**
  * Issue 9 part 6: pointer lock sends relative reports on the relative gadget (`mouse-rel`). The
  * simulated target maps one count to one pixel of relative X motion (hardware/sim/report-mapper.ts),
@@ -69,5 +72,28 @@ describe('pointer lock: the relative mouse', () => {
     expect({ x: released.x, y: released.y }).toEqual(want);
     expect(bridge.counters.get('hid.release_all')).toBeGreaterThan(releasesBefore);
     await page.mouse.up();
+  });
+
+  it('enters fullscreen on the screen with Keyboard Lock, says how to leave, and sends Esc to the target', async () => {
+    const { page, sim } = stack;
+    await page.getByTestId('fullscreen').click();
+    await page.waitForFunction(() => document.fullscreenElement?.classList.contains('screen') === true);
+    // Chromium has Keyboard Lock, so the hint tells to hold Esc, as Chromium's own bubble does.
+    const hint = page.getByTestId('input-hint');
+    await page.waitForSelector('[data-testid="input-hint"][data-keyboard-locked="true"]');
+    expect(await hint.textContent()).toContain('Press and hold Esc to leave full screen');
+    await page.keyboard.down('Escape');
+    await waitFor(async () => {
+      const s = await queryXInput(sim.display);
+      return s.keys.includes(X_ESCAPE) ? s : undefined;
+    }, 'Escape down on the target');
+    await page.keyboard.up('Escape');
+    await waitFor(async () => {
+      const s = await queryXInput(sim.display);
+      return s.keys.includes(X_ESCAPE) ? undefined : s;
+    }, 'Escape up on the target');
+    // The page's own toggle leaves fullscreen too.
+    await page.evaluate(() => document.exitFullscreen());
+    await page.waitForFunction(() => document.fullscreenElement === null);
   });
 });

@@ -108,7 +108,12 @@ export function Screen(props: ScreenProps) {
         </div>
       )}
       <Show when={hint()}>
-        <div style={HINT_STYLE} role="status" data-testid="input-hint">
+        <div
+          style={HINT_STYLE}
+          role="status"
+          data-testid="input-hint"
+          data-keyboard-locked={fullscreen().keyboardLocked}
+        >
           {pointerLocked() && !fullscreen().keyboardLocked && 'Mouse captured (relative). Press Esc to release it. '}
           {pointerLocked() && fullscreen().keyboardLocked && 'Mouse captured (relative). Hold Esc to release it. '}
           {leaveFullscreenHint(fullscreen())}
