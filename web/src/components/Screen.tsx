@@ -18,6 +18,8 @@ export interface DesktopInput {
   /** Asks for pointer lock on the canvas (relative mouse); Esc leaves it. */
   lockPointer(): void;
   pointerLocked(): boolean;
+  /** The target's relative mouse (the gadget pointer lock drives) is online. */
+  relativeMouse(): boolean;
   fullscreen(): FullscreenState;
 }
 
@@ -91,6 +93,7 @@ export function Screen(props: ScreenProps) {
       toggleFullscreen: () => void toggleFullscreen(root).then(setFullscreen),
       lockPointer: () => void input.pointerLock.request(),
       pointerLocked,
+      relativeMouse: () => props.session.hid().mouseRel,
       fullscreen,
     });
     onCleanup(() => {

@@ -47,6 +47,7 @@ export function Toolbar(props: {
             data-testid="pointer-lock"
             title="Capture the mouse and send relative motion, for targets with no absolute pointer (Esc releases it)"
             aria-pressed={props.desktop.pointerLocked()}
+            disabled={!props.desktop.relativeMouse()}
             onClick={() => props.desktop?.lockPointer()}
           >
             Capture mouse
