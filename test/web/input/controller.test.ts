@@ -347,6 +347,17 @@ describe('input controller: relative motion', () => {
     expect(r.sent.some((m) => m.type === 'mouse')).toBe(false);
   });
 
+  it('drops motion still pending when input may no longer be sent', () => {
+    const r = rig();
+    r.ctl.moveRel(1, 0, 'pointer-lock');
+    r.ctl.moveRel(4, 0, 'pointer-lock');
+    r.state.may = false;
+    vi.advanceTimersByTime(100);
+    r.state.may = true;
+    vi.advanceTimersByTime(100);
+    expect(r.rel().map((m) => m.dx)).toEqual([1]);
+  });
+
   it('ignores non-finite motion', () => {
     const r = rig();
     r.ctl.moveRel(Number.NaN, 1, 'pointer-lock');

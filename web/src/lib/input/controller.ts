@@ -193,6 +193,10 @@ export function makeInputController(deps: ControllerDeps): InputController {
   const flushRel = (limit = REL_REPORTS_PER_FLUSH): void => {
     if (relTimer !== null) clock.clearTimeout(relTimer);
     relTimer = null;
+    if (!deps.mayInput()) {
+      rel = { dx: 0, dy: 0 }; // control went away within the interval: never sent later
+      return;
+    }
     let sent = 0;
     while (sent < limit) {
       const dx = clampRel(Math.trunc(rel.dx));
