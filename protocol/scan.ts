@@ -4,6 +4,14 @@ import { ProtocolError } from './errors.ts';
 export const MAX_DEPTH = 3;
 
 /**
+ * Most items an array may hold at each nesting depth (index = depth of the array, 1 = the message
+ * itself). No message has more than 16 fields; the longest list is a batch's steps (50 000, as
+ * MAX_BATCH_STEPS in hid.ts); a step has 3 fields. Refusing a larger count here keeps msgpackr from
+ * building a million-element array only for the field check to refuse it (32–70 ms a message).
+ */
+export const MAX_ITEMS_AT_DEPTH: readonly number[] = [0, 16, 50_000, 16];
+
+/**
  * What the scan learned that msgpackr's output cannot tell: which numbers came as floats. Only
  * floats below 2^32 count: every encoder writes such an integer as a MessagePack integer, while
  * msgpackr writes integers of 2^32 and more (epoch ms) as float64.
@@ -25,10 +33,11 @@ const malformed = (what: string): never => {
  * never uses but msgpackr would interpret: every ext family (fixext 1..16 `d4`..`d8`, ext 8/16/32
  * `c7`..`c9`; msgpackr's global registry turns those into BigInt, Date, Error, RegExp, Set, typed
  * arrays, records or structured-clone references), maps (`80`..`8f`, `de`, `df`), the never-used
- * byte `c1`, nesting deeper than {@link MAX_DEPTH}, a truncated value, and trailing bytes.
+ * byte `c1`, nesting deeper than {@link MAX_DEPTH}, a truncated value, and trailing bytes; and, as
+ * `bad-field`, an array longer than {@link MAX_ITEMS_AT_DEPTH} allows.
  * O(bytes) with no allocation per item; error texts name the MessagePack type and offset, never
  * the value.
- * @throws ProtocolError('malformed')
+ * @throws ProtocolError('malformed' or 'bad-field')
  */
 export function scanMessage(b: Uint8Array): ScanResult {
   const end = b.byteLength;
@@ -124,6 +133,11 @@ export function scanMessage(b: Uint8Array): ScanResult {
       if (depth === MAX_DEPTH) malformed(`arrays nested deeper than ${MAX_DEPTH} at byte ${p - 1}`);
       // Every item takes at least one byte: a count beyond the input is a lie, refuse it now.
       if (items > end - p) malformed(`array of ${items} items at byte ${p - 1} is longer than the message`);
+      if (items > MAX_ITEMS_AT_DEPTH[depth + 1]!)
+        throw new ProtocolError(
+          'bad-field',
+          `array of ${items} items at byte ${p - 1}: at most ${MAX_ITEMS_AT_DEPTH[depth + 1]!} at depth ${depth + 1}`,
+        );
       if (items > 0) {
         depth++;
         remaining[depth] = items;

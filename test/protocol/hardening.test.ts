@@ -148,6 +148,23 @@ describe('structure limits', () => {
     expect(!r.ok && r.error.code).toBe('malformed');
   });
 
+  it.each([
+    ['a message of 17 fields', Uint8Array.from([0xdc, 0x00, 0x11, 0x10, ...new Array<number>(16).fill(0)])],
+    [
+      'a list of a million items',
+      Uint8Array.from([0x93, 0x13, 0x01, 0xdd, 0x00, 0x0f, 0x42, 0x40, ...new Array<number>(1_000_000).fill(0)]),
+    ],
+    [
+      'a step of 17 fields',
+      Uint8Array.from([0x93, 0x13, 0x01, 0x91, 0xdc, 0x00, 0x11, ...new Array<number>(17).fill(0)]),
+    ],
+  ])('refuses %s before building it', (_name, bytes) => {
+    const r = decode(bytes, 2 * MiB);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.code).toBe('bad-field');
+    expect(!r.ok && r.error.message).toMatch(/at most \d+ at depth/);
+  });
+
   it('refuses a map anywhere', () => {
     expect(decode(hostile.pack([0x13, 1, [{ a: 1 }]]), MiB).ok).toBe(false);
   });

@@ -11,6 +11,15 @@ export interface BatchIo {
 /** Minimum interval between progress messages, ms. */
 export const PROGRESS_INTERVAL_MS = 100;
 
+/**
+ * Longest run of back-to-back steps before the player yields to the event loop, ms. Writes that
+ * succeed at once (a fast host, the sim's pty) resolve as microtasks, so without this a 50 000-step
+ * batch with no delays held the event loop for about 2 s (video, pings and other clients stalled).
+ */
+export const MAX_SLICE_MS = 4;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Waits `ms`, or less if `signal` aborts first. Never rejects. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -59,7 +68,12 @@ export async function playBatch(batch: BatchMsg, io: BatchIo): Promise<BatchEnd>
     sent,
     reason,
   });
+  let sliceStart = performance.now();
   for (const step of batch.steps) {
+    if (performance.now() - sliceStart >= MAX_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
     if (io.signal.aborted) return end('cancelled', reasonOf(io.signal));
     const written = await unlessAborted(io.write(step.device, step.report), io.signal);
     if (written === undefined) return end('cancelled', reasonOf(io.signal));
@@ -70,7 +84,10 @@ export async function playBatch(batch: BatchMsg, io: BatchIo): Promise<BatchEnd>
       lastProgress = now;
       io.onProgress({ type: 'batch-progress', id: batch.id, sent, total });
     }
-    if (step.delayMs > 0) await sleep(step.delayMs, io.signal);
+    if (step.delayMs > 0) {
+      await sleep(step.delayMs, io.signal);
+      sliceStart = performance.now();
+    }
   }
   if (io.signal.aborted) return end('cancelled', reasonOf(io.signal));
   io.onProgress({ type: 'batch-progress', id: batch.id, sent, total });

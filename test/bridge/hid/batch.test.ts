@@ -69,6 +69,34 @@ describe('playBatch', () => {
   });
 });
 
+describe('playBatch on a host that takes every report at once', () => {
+  it('yields to the event loop during a long batch with no delays, so timers and I/O still run', async () => {
+    vi.useRealTimers();
+    const steps = Array.from({ length: 20_000 }, (_, i) => ({
+      device: 'keyboard' as const,
+      report: key(i % 2 ? 0 : 4),
+      delayMs: 0,
+    }));
+    let ticks = 0;
+    let playing = true;
+    const tick = (): void => {
+      ticks++;
+      if (playing) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    let writes = 0;
+    const end = await playBatch(
+      { type: 'batch', id: 9, steps },
+      { write: async () => (writes++, true), signal: new AbortController().signal, onProgress: () => undefined },
+    );
+    playing = false;
+    expect(end).toMatchObject({ outcome: 'done', sent: 20_000 });
+    expect(writes).toBe(20_000);
+    // Without yielding, the timer could not run until the whole batch had been written.
+    expect(ticks).toBeGreaterThan(1);
+  });
+});
+
 describe('sleep', () => {
   it('resolves at once for an aborted signal', async () => {
     const a = new AbortController();
