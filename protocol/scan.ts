@@ -1,15 +1,16 @@
 import { ProtocolError } from './errors.ts';
+import { MAX_BATCH_STEPS } from './hid.ts';
 
 /** Deepest array nesting any message uses: `[tag, [[device, report, delay], ...]]` is 3. */
 export const MAX_DEPTH = 3;
 
 /**
  * Most items an array may hold at each nesting depth (index = depth of the array, 1 = the message
- * itself). No message has more than 16 fields; the longest list is a batch's steps (50 000, as
- * MAX_BATCH_STEPS in hid.ts); a step has 3 fields. Refusing a larger count here keeps msgpackr from
+ * itself). No message has more than 16 fields; the longest list is a batch's steps
+ * (MAX_BATCH_STEPS); a step has 3 fields. Refusing a larger count here keeps msgpackr from
  * building a million-element array only for the field check to refuse it (32–70 ms a message).
  */
-export const MAX_ITEMS_AT_DEPTH: readonly number[] = [0, 16, 50_000, 16];
+export const MAX_ITEMS_AT_DEPTH: readonly number[] = [0, 16, MAX_BATCH_STEPS, 16];
 
 /**
  * What the scan learned that msgpackr's output cannot tell: which numbers came as floats. Only

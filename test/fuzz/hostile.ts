@@ -3,7 +3,7 @@
  * message comes with a kind (for the tally) and what the bridge must answer, predicted with the
  * protocol's own decodeClient: an error code, a close, or nothing certain (a valid message).
  */
-import { decodeClient, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION } from '../../protocol/index.ts';
+import { decodeClient, MAX_BATCH_STEPS, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION } from '../../protocol/index.ts';
 import {
   arr,
   arrHeader,
@@ -282,11 +282,11 @@ function hugeVariant(g: Rng, n: number, variant: number): Raw {
   }
 }
 
-/** A valid batch of 50 000 steps with no delay: the most steps a batch may have. */
+/** A valid batch of MAX_BATCH_STEPS steps with no delay: the most steps a batch may have. */
 function longBatch(g: Rng): Raw {
   const steps = cached('long-batch', () => {
     const step = arr(uint(0), bin(new Uint8Array(8)), uint(0));
-    return cat(arrHeader(50_000), ...Array.from({ length: 50_000 }, () => step));
+    return cat(arrHeader(MAX_BATCH_STEPS), ...Array.from({ length: MAX_BATCH_STEPS }, () => step));
   });
   return arr(uint(0x13), uint(g.int(2 ** 32)), steps);
 }

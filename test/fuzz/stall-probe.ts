@@ -25,10 +25,15 @@ const cases: Record<string, Uint8Array> = {
   'error with a 1 MiB message str': arr(uint(0x7f), str('bad-field'), cat(strHeader(n), new Uint8Array(n).fill(0x61))),
   'keyboard with a 1 MiB bin': arr(uint(0x10), cat(binHeader(n), new Uint8Array(n))),
   'bigint ext of 1 MiB': ext(0x42, new Uint8Array(n).fill(0xff)),
-  'batch of 50000 zero-delay steps': arr(
+  'batch of 50000 zero-delay steps (over the limit)': arr(
     uint(0x13),
     uint(5),
     cat(arrHeader(50000), ...Array.from({ length: 50000 }, () => step)),
+  ),
+  'batch of 10000 zero-delay steps (the limit)': arr(
+    uint(0x13),
+    uint(7),
+    cat(arrHeader(10000), ...Array.from({ length: 10000 }, () => step)),
   ),
   'batch of 5000 zero-delay steps': arr(
     uint(0x13),
