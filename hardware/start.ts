@@ -8,10 +8,10 @@
  * only), SIM_DISPLAY (X display, default :99).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_STATIC_DIR, DEV_USERS_FILE } from '../bridge/src/config.ts';
 import { startBridge } from '../bridge/src/server.ts';
+import { ensureWebBuild } from './deps/web-build.ts';
 import { ensureSimDeps } from './sim/deps.ts';
 import { startSimTarget } from './sim/target.ts';
 
@@ -21,10 +21,13 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8000);
   const display = process.env.SIM_DISPLAY ?? ':99';
   console.log(`PORT=${port} SIM_DISPLAY=${display}`);
-  if (!existsSync(`${DEFAULT_STATIC_DIR}/index.html`) || process.env.REBUILD === '1') {
+  if (process.env.REBUILD === '1') {
     console.log('building the PWA (vite build)…');
     const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('vite build failed');
+  } else {
+    // Missing or older than its sources (after a pull, say): build; otherwise reuse it.
+    await ensureWebBuild();
   }
   await ensureSimDeps();
   console.log('starting the simulated target…');

@@ -13,7 +13,7 @@
  * Child → parent: { type: 'ready', port } | { type: 'reply', id, ... } | { type: 'crash', error }.
  */
 import * as nodeFs from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import type { Role } from '../../bridge/src/auth/index.ts';
 import { makeAuthDir, sessionToken, TEST_AUTH_OPTIONS } from '../../bridge/src/auth/testing.ts';
 import type { Limits } from '../../bridge/src/control/limits.ts';
@@ -148,11 +148,11 @@ const PROBE_MS = 5;
 let busyStallMaxMs = 0;
 let lastWall = performance.now();
 let lastCpu = process.cpuUsage();
-let lastElu = performance.eventLoopUtilization();
+let lastElu = nodePerformance.eventLoopUtilization();
 setInterval(() => {
   const wall = performance.now();
   const cpu = process.cpuUsage();
-  const elu = performance.eventLoopUtilization();
+  const elu = nodePerformance.eventLoopUtilization();
   const lateMs = wall - lastWall - PROBE_MS;
   // process.cpuUsage() counts every thread (GC helpers, libuv's pool), so also bound the stall by
   // the main thread's own active time: event-loop utilisation's `active` ms over the interval.
