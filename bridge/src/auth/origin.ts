@@ -11,9 +11,27 @@ export interface HostPolicyOptions {
   interfaces?: () => string[];
 }
 
+let warnedInterfaces = false;
+
+/**
+ * The machine's interface addresses, link-local left out. os.networkInterfaces() needs a netlink
+ * socket: under a systemd unit whose RestrictAddressFamilies lacks AF_NETLINK it throws
+ * (EAFNOSUPPORT). Then the bridge still answers to its names and loopback, and says why once.
+ */
 function interfaceAddresses(): string[] {
+  let lists: ReturnType<typeof networkInterfaces>;
+  try {
+    lists = networkInterfaces();
+  } catch (e) {
+    if (!warnedInterfaces) {
+      warnedInterfaces = true;
+      const why = e instanceof Error ? e.message : String(e);
+      console.warn(`[bridge] cannot list network interfaces (${why.slice(0, 200)}): the Host check knows only names`);
+    }
+    return [];
+  }
   const out: string[] = [];
-  for (const list of Object.values(networkInterfaces()))
+  for (const list of Object.values(lists))
     for (const a of list ?? []) if (!a.address.startsWith('fe80:')) out.push(a.address);
   return out;
 }
