@@ -51,6 +51,8 @@ export interface ChildStats {
    * bridge's, and `loop.maxMs` (wall clock) includes it.
    */
   busyStallMaxMs: number;
+  /** How many probe ticks saw 50 ms or more of such a stall (a real bug repeats; noise is rare). */
+  busyStallsOver50: number;
   counters: Record<string, number>;
   hid: Record<'keyboard' | 'mouse' | 'mouseRel', DeviceRecord>;
   /** Keyboard writes after `since` (see the 'stats' request): [ms since epoch, hex]. */
@@ -146,6 +148,7 @@ const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const PROBE_MS = 5;
 let busyStallMaxMs = 0;
+let busyStallsOver50 = 0;
 let lastWall = performance.now();
 let lastCpu = process.cpuUsage();
 let lastElu = nodePerformance.eventLoopUtilization();
@@ -158,7 +161,9 @@ setInterval(() => {
   // the main thread's own active time: event-loop utilisation's `active` ms over the interval.
   const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
   const activeMs = elu.active - lastElu.active;
-  busyStallMaxMs = Math.max(busyStallMaxMs, Math.min(lateMs, cpuMs, activeMs));
+  const own = Math.min(lateMs, cpuMs, activeMs);
+  busyStallMaxMs = Math.max(busyStallMaxMs, own);
+  if (own >= 50) busyStallsOver50++;
   lastWall = wall;
   lastCpu = cpu;
   lastElu = elu;
@@ -193,6 +198,7 @@ const stats = (since: number, gc: boolean): ChildStats => {
       samples: loop.count,
     },
     busyStallMaxMs: Math.round(busyStallMaxMs * 100) / 100,
+    busyStallsOver50,
     counters: bridge.counters.snapshot() as Record<string, number>,
     hid: structuredClone(records),
     keyboardLog: keyboardLog.filter(([t]) => t > since),
@@ -212,6 +218,7 @@ process.on('message', (m: Request) => {
       if (m.resetLoop) {
         loop.reset();
         busyStallMaxMs = 0;
+        busyStallsOver50 = 0;
       }
       return send({ type: 'reply', id: m.id, stats: s });
     }

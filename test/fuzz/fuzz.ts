@@ -50,6 +50,8 @@ export interface FuzzReport {
   stallP99Ms: number;
   /** The longest stall the bridge's own work caused (lateness capped by its CPU time meanwhile). */
   busyStallMaxMs: number;
+  /** Probe ticks (every 5 ms) whose own-work stall reached 50 ms. */
+  busyStallsOver50: number;
   /** Wall-clock stall of the idle bridge over 2 s before the run: the machine's noise. */
   idleStallMaxMs: number;
   rssBeforeBytes: number;
@@ -161,6 +163,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       ),
       stallMaxMs: loaded.loop.maxMs,
       busyStallMaxMs: loaded.busyStallMaxMs,
+      busyStallsOver50: loaded.busyStallsOver50,
       idleStallMaxMs: idle.loop.maxMs,
       stallP99Ms: loaded.loop.p99Ms,
       rssBeforeBytes: before.rssBytes,
@@ -198,7 +201,7 @@ export function formatReport(r: FuzzReport): string {
     `  error replies by code: ${codes}`,
     `  flood: ${r.flood.sent} sent, ${r.flood.replies} replies; bridge counters ${JSON.stringify(r.counters)}`,
     `  closes: ${closes}; unexpected: ${JSON.stringify(r.tally.unexpectedCloses)}; refused upgrades: ${JSON.stringify(r.tally.refusedUpgrades)}`,
-    `  longest event-loop stall in the bridge: ${r.busyStallMaxMs.toFixed(1)} ms of its own work; wall clock ${r.stallMaxMs.toFixed(1)} ms (p99 ${r.stallP99Ms.toFixed(1)} ms; idle baseline ${r.idleStallMaxMs.toFixed(1)} ms)`,
+    `  longest event-loop stall in the bridge: ${r.busyStallMaxMs.toFixed(1)} ms of its own work (${r.busyStallsOver50} ticks ≥ 50 ms); wall clock ${r.stallMaxMs.toFixed(1)} ms (p99 ${r.stallP99Ms.toFixed(1)} ms; idle baseline ${r.idleStallMaxMs.toFixed(1)} ms)`,
     `  bridge RSS: ${MiB(r.rssBeforeBytes)} before, ${MiB(r.rssAfterBytes)} after (${MiB(r.rssAfterBytes - r.rssBeforeBytes)}); heap ${MiB(r.heapBeforeBytes)} → ${MiB(r.heapAfterBytes)}`,
     `  HID writes: ${r.hidWrites}; held after every client left: ${r.heldAtEnd.length ? r.heldAtEnd.join(', ') : 'none'}`,
     `  by kind: ${kinds}`,
