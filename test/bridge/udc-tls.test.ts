@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readUsbHost } from '../../bridge/src/hid/udc.ts';
 import { startBridge } from '../../bridge/src/server.ts';
 import { sessionToken } from '../../bridge/src/auth/testing.ts';
+import { makeTestCert } from './tls-cert.ts';
 
 describe('USB host state from the UDC', () => {
   const dir = mkdtempSync(join(tmpdir(), 'udc-'));
@@ -28,33 +28,13 @@ describe('USB host state from the UDC', () => {
 describe('TLS', () => {
   it('serves over https when given a certificate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const tls = makeTestCert(dir);
     const bridge = await startBridge(
       {
         port: 0,
         host: '127.0.0.1',
         staticDir: '/nonexistent',
-        tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
+        tls,
         hid: { keyboard: join(dir, 'k'), mouse: join(dir, 'm'), mouseRel: join(dir, 'r') },
         video: { kind: 'command', argv: ['sleep', '60'] },
       },

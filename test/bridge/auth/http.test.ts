@@ -3,7 +3,6 @@
  * login and throttling, sessions, roles, Host and Origin checks, and the headers on every reply.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import {
   TEST_AUTH_OPTIONS,
 } from '../../../bridge/src/auth/testing.ts';
 import { startBridge, type Bridge } from '../../../bridge/src/server.ts';
+import { makeTestCert } from '../tls-cert.ts';
 
 const hid = { keyboard: '/dev/null', mouse: '/dev/null', mouseRel: '/dev/null' };
 
@@ -451,24 +451,7 @@ describe('over TLS', () => {
   const dir = makeAuthDir();
   let bridge: Bridge;
   beforeAll(async () => {
-    const [cert, key] = [join(dir.dir, 'cert.pem'), join(dir.dir, 'key.pem')];
-    spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]);
+    const { certFile: cert, keyFile: key } = makeTestCert(dir.dir);
     bridge = await startBridge(
       {
         port: 0,
