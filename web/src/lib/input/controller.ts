@@ -108,6 +108,8 @@ export interface InputController {
   /** Held buttons of all sources (OR). */
   heldButtons(): number;
   pointerDevice(): PointerDevice;
+  /** Where the absolute pointer was last sent (0..32767), or null before the first `moveAbs`. */
+  absPosition(): { x: number; y: number } | null;
   /**
    * Forgets everything held and, when input may still be sent, releases it on the target
    * (release.ts: `release-all`, or only the mouse while a batch plays). Pending relative motion
@@ -138,6 +140,7 @@ export function makeInputController(deps: ControllerDeps): InputController {
   const listeners = new Set<(r: ReleaseReason) => void>();
   let device: PointerDevice = 'mouse';
   let abs = { x: 0, y: 0 };
+  let absKnown = false;
   /** Buttons as last reported per device, to release the old device when the device changes. */
   const reported: Record<PointerDevice, number> = { mouse: 0, 'mouse-rel': 0 };
   let rel = { dx: 0, dy: 0 };
@@ -301,6 +304,7 @@ export function makeInputController(deps: ControllerDeps): InputController {
       const moved = device !== 'mouse' || x !== abs.x || y !== abs.y;
       useDevice('mouse');
       abs = { x, y };
+      absKnown = true;
       if (moved) sendAbs();
     },
     moveRel(dx, dy, _source) {
@@ -321,6 +325,7 @@ export function makeInputController(deps: ControllerDeps): InputController {
     },
     heldButtons: combined,
     pointerDevice: () => device,
+    absPosition: () => (absKnown ? { ...abs } : null),
     releaseAll,
     onRelease(fn) {
       listeners.add(fn);
