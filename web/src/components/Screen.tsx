@@ -7,6 +7,7 @@ import {
   watchFullscreen,
   type FullscreenState,
 } from '../lib/input/fullscreen.ts';
+import type { InputController } from '../lib/input/controller.ts';
 import type { Layout } from '../lib/layouts/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import { makeVideoClient, type VideoClient } from '../video/video-client.ts';
@@ -21,6 +22,8 @@ export interface DesktopInput {
   /** The target's relative mouse (the gadget pointer lock drives) is online. */
   relativeMouse(): boolean;
   fullscreen(): FullscreenState;
+  /** The one input controller; the on-screen keyboard and the phone's text field feed it too. */
+  controller: InputController;
 }
 
 export interface ScreenProps {
@@ -95,6 +98,7 @@ export function Screen(props: ScreenProps) {
       pointerLocked,
       relativeMouse: () => props.session.hid().mouseRel,
       fullscreen,
+      controller: input.controller,
     });
     onCleanup(() => {
       input.dispose();
