@@ -25,6 +25,16 @@ export interface BridgeConfig {
   auth?: AuthConfig;
   /** Resource limits (clients, rates, batch length, buffers); see control/limits.ts for defaults. */
   limits?: Partial<Limits>;
+  /**
+   * Plain-HTTP CA page and HTTPS redirect (bridge/src/http/ca-page.ts), off when absent. `port`
+   * (80 on a Pi), `caFile`: the PEM CA certificate to offer (absent or missing file: redirect only).
+   */
+  caPage?: CaPageConfig;
+}
+
+export interface CaPageConfig {
+  port: number;
+  caFile?: string;
 }
 
 /** Defaults for a Raspberry Pi: the gadget's nodes in creation order and uStreamer on loopback. */
@@ -83,6 +93,17 @@ function authConfig(raw: unknown, env: NodeJS.ProcessEnv): AuthConfig {
   };
 }
 
+/** @throws ConfigError for a port outside 0..65535 or a caFile that is not a string */
+function caPageConfig(raw: unknown): CaPageConfig {
+  const c = raw as Record<string, unknown>;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ConfigError('caPage must be an object');
+  const port = c.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`caPage.port must be 0..65535, got ${JSON.stringify(port)}`);
+  if (c.caFile !== undefined && typeof c.caFile !== 'string') throw new ConfigError('caPage.caFile must be a string');
+  return { port, ...(typeof c.caFile === 'string' && { caFile: c.caFile }) };
+}
+
 /** @throws ConfigError for an unknown limit or one that is not a positive integer */
 function limitsConfig(raw: unknown): Limits {
   try {
@@ -101,7 +122,7 @@ export class ConfigError extends Error {
  * Reads config: a JSON file named by env BRIDGE_CONFIG (fields of BridgeConfig, all optional),
  * then env PORT, HOST and WEBKVM_USERS (auth.usersFile) on top, then the Pi defaults for anything
  * unset.
- * @throws ConfigError for an unreadable file, bad JSON, a bad port or a malformed auth block
+ * @throws ConfigError for an unreadable file, bad JSON, a bad port or a malformed auth or caPage block
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   let file: Partial<BridgeConfig> = {};
@@ -126,5 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     ...(file.tls && { tls: file.tls }),
     auth: authConfig(file.auth, env),
     ...(file.limits !== undefined && { limits: limitsConfig(file.limits) }),
+    ...(file.caPage !== undefined && { caPage: caPageConfig(file.caPage) }),
   };
 }
