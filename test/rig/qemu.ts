@@ -25,6 +25,8 @@ export interface QemuOptions {
   initrd: string;
   consoleLog: string;
   timeoutMs: number;
+  /** Extra kernel command line words, e.g. `webkvm.only=paste` (read by the guest's main.ts). */
+  append?: readonly string[];
   onRecord?: (r: RigRecord) => void;
 }
 
@@ -34,7 +36,15 @@ export interface QemuOptions {
  * split a result line; records are still found anywhere in a line.
  */
 export function runQemu(opts: QemuOptions): Promise<QemuRun> {
-  const append = ['console=ttyS0', 'quiet', 'loglevel=3', 'panic=-1', 'mitigations=off', 'nokaslr'].join(' ');
+  const append = [
+    'console=ttyS0',
+    'quiet',
+    'loglevel=3',
+    'panic=-1',
+    'mitigations=off',
+    'nokaslr',
+    ...(opts.append ?? []),
+  ].join(' ');
   const args = [
     '-accel',
     'tcg',

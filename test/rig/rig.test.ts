@@ -193,6 +193,46 @@ describe('kernel rig', () => {
     }),
   );
 
+  it(
+    'pastes a mixed German text through the gadget at every rate preset with no key event lost',
+    judged('paste', () => {
+      const r = result('paste');
+      expect(r.chars).toBeGreaterThan(0);
+      for (const rate of ['safe', 'fast']) {
+        const p = r[rate];
+        expect(
+          p.outcomes.every((o: string) => o === 'done'),
+          `${rate}: ${p.outcomes.join(', ')}`,
+        ).toBe(true);
+        expect(p.sent).toBe(p.reports);
+        expect(
+          { missing: p.host.missing, lost: p.host.lost, strays: p.host.strays },
+          `${rate}: ${JSON.stringify(p.host)}`,
+        ).toEqual({ missing: 0, lost: 0, strays: 0 });
+        expect(p.host.okGroups).toBe(p.host.groups);
+      }
+    }),
+  );
+
+  it(
+    'sends Ctrl+Alt+F2 and SysRq R-E-I-S-U-B exactly as the built-ins define them',
+    judged('builtins', () => {
+      const r = result('builtins');
+      // evdev codes (input-event-codes.h): LEFTCTRL 29, LEFTALT 56, F2 60, SYSRQ 99 (HID PrintScreen),
+      // R 19, E 18, I 23, S 31, U 22, B 48.
+      const presses = (id: string) =>
+        (r[id].keyEvents as string[]).filter((e) => e.endsWith('=1')).map((e) => Number(e.split('=')[0]));
+      for (const id of ['ctrl-alt-f2', 'sysrq-reisub']) {
+        expect(r[id].outcomes).toEqual(['done']);
+        expect(r[id].host.missing + r[id].host.lost + r[id].host.strays, JSON.stringify(r[id].host)).toBe(0);
+        // Every key pressed is released again.
+        expect((r[id].keyEvents as string[]).filter((e) => e.endsWith('=0')).length).toBe(presses(id).length);
+      }
+      expect(presses('ctrl-alt-f2')).toEqual([29, 56, 60]);
+      expect(presses('sysrq-reisub')).toEqual([19, 18, 23, 31, 22, 48].flatMap((k) => [56, 99, k]));
+    }),
+  );
+
   it('never overflows the host-side evdev buffers: the paced checks saw no SYN_DROPPED', () => {
     // Each paced check recovers from an overflow (it sends the window again) so its own verdict
     // stays precise; this test is where an overflow fails the run.

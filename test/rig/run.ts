@@ -34,7 +34,14 @@ export interface RigRun {
   consoleLog: string;
 }
 
-export async function runRig(log: (line: string) => void = () => undefined): Promise<RigRun> {
+export interface RigOptions {
+  /** Extra kernel command line words for the guest (see guest/main.ts). */
+  append?: readonly string[];
+  /** Kill QEMU after this, ms (default 300 000). */
+  timeoutMs?: number;
+}
+
+export async function runRig(log: (line: string) => void = () => undefined, opts: RigOptions = {}): Promise<RigRun> {
   const start = Date.now();
   const kernel = ensureKernel(log);
   const work = fs.mkdtempSync(join(tmpdir(), 'webkvm-rig-'));
@@ -50,7 +57,8 @@ export async function runRig(log: (line: string) => void = () => undefined): Pro
       vmlinuz: kernel.vmlinuz,
       initrd,
       consoleLog,
-      timeoutMs: 300_000,
+      timeoutMs: opts.timeoutMs ?? 300_000,
+      append: opts.append ?? [],
       onRecord: (r) => log(`guest: ${r.type}${r.type === 'check' ? ` ${String(r.name)}` : ''}`),
     });
     const checks = new Map<string, CheckRecord>();

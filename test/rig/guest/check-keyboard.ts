@@ -25,7 +25,7 @@ const keyReport = (modifiers: number, usage: number) => {
 };
 
 /** Sets the host keyboard's autorepeat (REP_DELAY 0 turns it off: input_start_autorepeat needs both). */
-function setRepeat(event: string, delay: number, period: number) {
+export function setRepeat(event: string, delay: number, period: number) {
   writeEvents(event, [
     { type: EV_REP, code: REP_DELAY, value: delay },
     { type: EV_REP, code: REP_PERIOD, value: period },

@@ -10,12 +10,35 @@ import { checkEagain } from './check-eagain.ts';
 import { checkKeyboard } from './check-keyboard.ts';
 import { checkLeds } from './check-leds.ts';
 import { checkMice } from './check-mice.ts';
+import { checkBuiltins, checkPaste } from './check-paste.ts';
 import { checkReplug } from './check-replug.ts';
 import { checkSetupDown, checkSetupUp } from './check-setup.ts';
 import { checkThroughput } from './check-throughput.ts';
 import { UDEV_NAMES, checkUdev } from './check-udev.ts';
 import { makeContext } from './context.ts';
 import { emit, waitFor } from './util.ts';
+import * as fs from 'node:fs';
+import type { RatePreset } from '../../../web/src/lib/layouts/planner.ts';
+
+/**
+ * Options from the kernel command line (runRig's `append`): `webkvm.only=paste` runs just the
+ * setup and the paste check (the paste benchmark), `webkvm.paste=<chars>` sizes the pasted text
+ * (default 300), `webkvm.rates=safe,fast` picks the rate presets.
+ */
+function cmdline(): { only: string; pasteChars: number; rates: RatePreset[] } {
+  const args = new Map(
+    fs
+      .readFileSync('/proc/cmdline', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((a) => a.startsWith('webkvm.'))
+      .map((a) => [a.slice('webkvm.'.length).split('=')[0]!, a.split('=')[1] ?? ''] as const),
+  );
+  const rates = (args.get('rates') ?? 'safe,fast')
+    .split(',')
+    .filter((r): r is RatePreset => r === 'safe' || r === 'fast');
+  return { only: args.get('only') ?? '', pasteChars: Number(args.get('paste') ?? 300) || 300, rates };
+}
 
 async function check<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
   const start = performance.now();
@@ -58,12 +81,19 @@ async function main(): Promise<void> {
     );
     return { ms, status: ctx.relay.status(), paths };
   });
-  await check('eagain', () => checkEagain(ctx));
-  await check('keyboard', () => checkKeyboard(ctx));
-  await check('leds', () => checkLeds(ctx));
-  await check('mice', () => checkMice(ctx));
-  await check('throughput', () => checkThroughput(ctx));
-  await check('replug', () => checkReplug(ctx));
+  const opts = cmdline();
+  if (opts.only === 'paste') {
+    await check('paste', () => checkPaste(ctx, opts.pasteChars, opts.rates));
+  } else {
+    await check('eagain', () => checkEagain(ctx));
+    await check('keyboard', () => checkKeyboard(ctx));
+    await check('leds', () => checkLeds(ctx));
+    await check('mice', () => checkMice(ctx));
+    await check('throughput', () => checkThroughput(ctx));
+    await check('paste', () => checkPaste(ctx, opts.pasteChars, opts.rates));
+    await check('builtins', () => checkBuiltins(ctx));
+    await check('replug', () => checkReplug(ctx));
+  }
   ctx.relay.close();
   for (const r of Object.values(ctx.readers)) r?.close();
   await check('down', () => checkSetupDown(GUEST_GADGET, ctx.inputs));

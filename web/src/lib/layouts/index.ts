@@ -13,6 +13,7 @@ export {
   findUntypable,
   planText,
   RATE_PRESETS,
+  DEFAULT_RATE,
   type CharRef,
   type Plan,
   type PlanOptions,
