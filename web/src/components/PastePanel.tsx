@@ -84,8 +84,10 @@ export function PastePanel(props: {
             value={props.settings.pasteRate}
             onChange={(e) => props.update({ pasteRate: e.currentTarget.value === 'fast' ? 'fast' : 'safe' })}
           >
-            <option value="safe">Safe (BIOS, 20 ms per report)</option>
-            <option value="fast">Fast (as fast as USB polls)</option>
+            <option value="fast">Fast (as fast as the USB host polls)</option>
+            <option value="safe">
+              Slow, for BIOS setup and remote consoles that drop fast keys (20 ms per report)
+            </option>
           </select>
         </label>
         <label>
