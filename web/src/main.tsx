@@ -1,12 +1,20 @@
 import { render } from 'solid-js/web';
-import { registerSW } from 'virtual:pwa-register';
 import { App } from './App.tsx';
+import { watchInstall } from './pwa/install.ts';
+import { PwaPrompts } from './pwa/PwaPrompts.tsx';
+import { registerServiceWorker } from './pwa/register.ts';
 import './styles.css';
 
-render(() => <App />, document.getElementById('root')!);
-
-// The app shell works offline once installed; the bridge connection obviously needs the network.
-registerSW({
-  immediate: true,
-  onRegisterError: (e: unknown) => console.warn('service worker registration failed', e),
-});
+// Before the first render: beforeinstallprompt may fire right after load.
+watchInstall();
+render(
+  () => (
+    <>
+      <App />
+      <PwaPrompts />
+    </>
+  ),
+  document.getElementById('root')!,
+);
+// The installed app opens offline from the service worker's precache (sw.ts).
+registerServiceWorker();

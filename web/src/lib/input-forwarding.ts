@@ -6,6 +6,7 @@ import { attachKeyboardSource } from './input/sources/keyboard.ts';
 import { attachMouseAbsoluteSource } from './input/sources/mouse-absolute.ts';
 import { attachPointerLockSource, type PointerLockSource } from './input/sources/pointer-lock.ts';
 import type { Layout } from './layouts/index.ts';
+import { addReleaseHook } from '../pwa/release-hooks.ts';
 
 export interface ForwardingTarget {
   /** Sends if connected; false means the input was dropped (never replayed later). */
@@ -65,6 +66,8 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     active: () => !pointerLock.locked(),
   });
   const stopWatch = watchFocusLoss(keyRoot, keyRoot.document, (reason) => controller.releaseAll(reason));
+  // An update's reload (pwa/register.ts) releases first, before the page is about to be hidden.
+  const stopUpdateHook = addReleaseHook(() => controller.releaseAll('pagehide'));
   const noMenu = (e: Event): void => e.preventDefault();
   surface.addEventListener('contextmenu', noMenu);
   return {
@@ -74,6 +77,7 @@ export function forwardInput(keyRoot: Window, surface: HTMLElement, target: Forw
     dispose: () => {
       controller.dispose();
       stopWatch();
+      stopUpdateHook();
       stopKeyboard();
       stopMouse();
       pointerLock.dispose();
