@@ -49,7 +49,7 @@ const packr = new Packr({
 const FLOAT_FIELDS: Partial<Record<Message['type'], number>> = {
   ping: 1 << 2, // sentAt
   pong: (1 << 2) | (1 << 3), // sentAt, receivedAt
-  frame: (1 << 2) | (1 << 3), // timestamp, sentAt
+  frame: (1 << 2) | (1 << 3) | (1 << 6) | (1 << 7) | (1 << 8), // timestamp, sentAt, grabMs, encodeMs, receivedAt
   'video-status': 1 << 4, // fps
 };
 

@@ -3,8 +3,9 @@ import { arity, list, num, str, uint } from './fields.ts';
 /**
  * The protocol version this code speaks. A hello with another version is refused.
  * 2: hello carries a session token; control family; ClientMessage/ServerMessage split.
+ * 3: frame carries its stage times (captureSource, grabMs, encodeMs, receivedAt, skipped).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Longest session token a hello may carry, chars (the bridge's tokens are 43-char base64url). */
 export const MAX_TOKEN_CHARS = 256;

@@ -82,11 +82,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
   const video: VideoSource = startVideoSource(config.video, {
     onFrame: (f) =>
       fanout.publish({
-        type: 'frame',
         seq: f.seq,
         timestamp: f.timestamp,
-        sentAt: performance.timeOrigin + performance.now(),
         jpeg: f.jpeg,
+        captureSource: f.captureSource,
+        grabMs: f.grabMs,
+        encodeMs: f.encodeMs,
+        receivedAt: f.receivedAt,
       }),
     onSignal: (s) => {
       videoStatus = {
@@ -134,6 +136,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
           status: 200,
           body: {
             clients: endpoint.clients(),
+            viewers: fanout.stats(),
             ws: endpoint.stats(),
             eventLoop: loop.stats(),
             hid: relay.status(),

@@ -162,7 +162,7 @@ describe('bridge WebSocket endpoint: hello and auth', () => {
     expect(rec.writes['/kbd'] ?? []).toEqual([]);
   });
 
-  it.each([1, 3, 70_000, 2 ** 32])('refuses protocol version %d with version and close 4000', async (version) => {
+  it.each([1, 2, 4, 70_000, 2 ** 32])('refuses protocol version %d with version and close 4000', async (version) => {
     const b = await start();
     const c = await connect(b, { token: null });
     const raw = new Packr({ useRecords: false }).pack([0x01, version, [], 'old', sessionToken(b)]);
@@ -497,7 +497,15 @@ describe('video fan-out', () => {
     fanout.add(vf);
     fanout.add(vs);
     const frame = (seq: number) =>
-      fanout.publish({ type: 'frame', seq, timestamp: 0, sentAt: 0, jpeg: new Uint8Array(10) });
+      fanout.publish({
+        seq,
+        timestamp: 0,
+        jpeg: new Uint8Array(10),
+        captureSource: 0,
+        grabMs: 0,
+        encodeMs: 0,
+        receivedAt: 0,
+      });
     frame(1);
     slowBacklog = 500_000;
     for (let seq = 2; seq <= 30; seq++) frame(seq);

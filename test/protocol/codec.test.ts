@@ -35,6 +35,11 @@ describe('codec round trips', () => {
       timestamp: 1763900000123.456,
       sentAt: 1763900000124,
       jpeg: new Uint8Array(600_000).fill(7),
+      captureSource: 1,
+      grabMs: 4.25,
+      encodeMs: 11,
+      receivedAt: 1763900000123.9,
+      skipped: 300,
     },
     {
       type: 'batch',

@@ -14,8 +14,13 @@ export type VideoSourceConfig =
 export interface VideoFrame {
   /** 1 for the first forwarded frame, +1 per forwarded frame for the source's lifetime (across reconnects). */
   seq: number;
-  /** Source timestamp, ms since Unix epoch: uStreamer's X-Timestamp (its wall clock when it sent the part), else receivedAt. */
+  /** Capture time on the bridge's clock, ms since Unix epoch (see captureSource). */
   timestamp: number;
+  /** 1: timestamp is the source's own capture time (uStreamer headers); 0: it is receivedAt. */
+  captureSource: 0 | 1;
+  /** The source's grab and JPEG encode durations, ms; 0 when unknown. */
+  grabMs: number;
+  encodeMs: number;
   /** The part body, a JPEG starting with SOI; its own Buffer (not a view into a shared chunk). */
   jpeg: Buffer;
   /** Pixels, from the JPEG's frame header. */

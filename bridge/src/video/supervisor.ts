@@ -132,7 +132,10 @@ export class Supervisor implements VideoSource {
     this.counts.frames++;
     const frame = {
       seq: ++this.seq,
-      timestamp: sourceTimestamp(part.headers) ?? receivedAt,
+      timestamp: receivedAt,
+      captureSource: 0 as const,
+      grabMs: 0,
+      encodeMs: 0,
       jpeg: part.body,
       ...size,
       receivedAt,
@@ -158,11 +161,4 @@ export class Supervisor implements VideoSource {
       this.log.line('handler-threw', describe(videoError('handler-threw', why)));
     }
   }
-}
-
-/** uStreamer's `X-Timestamp: 1700000000.123456` (seconds since epoch) as ms, or undefined. */
-function sourceTimestamp(headers: Map<string, string>): number | undefined {
-  const v = headers.get('x-timestamp');
-  if (v === undefined || !/^\d{1,12}(\.\d{1,9})?$/.test(v)) return undefined;
-  return Number(v) * 1000;
 }
