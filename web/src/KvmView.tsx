@@ -1,10 +1,9 @@
-import { createEffect, createResource, createSignal, on, onMount, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, lazy, on, onCleanup, onMount, Show } from 'solid-js';
 import { Led, type Frame } from '../../protocol/index.ts';
 import { AccountBar } from './components/AccountBar.tsx';
-import { AdminPanel } from './components/AdminPanel.tsx';
 import { ControlBar } from './components/ControlBar.tsx';
-import { MacroTools } from './components/macros/MacroTools.tsx';
-import { PastePanel } from './components/PastePanel.tsx';
+import { createOskSlot } from './components/osk/OskSlot.tsx';
+import { PhoneKeyboard } from './components/PhoneKeyboard.tsx';
 import { Screen, type DesktopInput } from './components/Screen.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
@@ -16,6 +15,32 @@ import { loadLayout } from './lib/layouts/index.ts';
 import { bridgeUrl, createKvmSession } from './lib/session.ts';
 import { makeSettings } from './lib/settings.ts';
 import type { VideoClient } from './video/video-client.ts';
+
+// Not needed to show the picture: fetched on first use (the macro bar right after the first
+// render), so the first load stays small. The service worker precaches them for offline use.
+const AdminPanel = lazy(async () => ({ default: (await import('./components/AdminPanel.tsx')).AdminPanel }));
+const PastePanel = lazy(async () => ({ default: (await import('./components/PastePanel.tsx')).PastePanel }));
+const MacroTools = lazy(async () => ({ default: (await import('./components/macros/MacroTools.tsx')).MacroTools }));
+
+/**
+ * The app's height follows the visual viewport, so a phone's soft keyboard (which on Chrome for
+ * Android and iOS overlays the page rather than resizing it) shrinks the picture instead of
+ * hiding its lower part.
+ */
+function followVisualViewport(): () => void {
+  const vv = window.visualViewport;
+  if (!vv) return () => {};
+  const apply = (): void => {
+    document.documentElement.style.setProperty('--app-height', `${Math.round(vv.height)}px`);
+    if (window.scrollY !== 0) window.scrollTo(0, 0);
+  };
+  apply();
+  vv.addEventListener('resize', apply);
+  return () => {
+    vv.removeEventListener('resize', apply);
+    document.documentElement.style.removeProperty('--app-height');
+  };
+}
 
 declare global {
   interface Window {
@@ -39,6 +64,8 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
     onFrame: (f) => sink?.(f),
   });
   const control = createControl(session);
+  onCleanup(followVisualViewport());
+  const osk = createOskSlot();
   // An auth refusal on the socket means the token is dead: back to the login page.
   createEffect(
     on(
@@ -69,6 +96,16 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
       ? { layout: l, capsLock: (session.leds() & Led.CapsLock) !== 0 }
       : null;
   };
+  /** How the phone keyboard types: always translated, in the target layout. */
+  const typing = () =>
+    layout.state === 'ready'
+      ? {
+          layout: layout(),
+          capsLock: (session.leds() & Led.CapsLock) !== 0,
+          numLock: (session.leds() & Led.NumLock) !== 0,
+          unicodeFallback: settings().unicodeFallback,
+        }
+      : null;
   return (
     <div class="app">
       <StatusBar session={session} video={video}>
@@ -86,13 +123,21 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
       <Show when={adminOpen() && props.account.role === 'admin'}>
         <AdminPanel api={props.auth.api} self={props.account.user} onClose={() => setAdminOpen(false)} />
       </Show>
-      <Toolbar
-        settings={settings()}
-        update={update}
-        layoutError={layout.error ? `Layout: ${(layout.error as Error).message}` : ''}
-        onPaste={() => setPasteOpen(!pasteOpen())}
-        desktop={desktop()}
-      />
+      <div class="bars">
+        <Toolbar
+          settings={settings()}
+          update={update}
+          layoutError={layout.error ? `Layout: ${(layout.error as Error).message}` : ''}
+          onPaste={() => setPasteOpen(!pasteOpen())}
+          desktop={desktop()}
+          pinned={
+            <PhoneKeyboard controller={desktop()?.controller} typing={typing} settings={settings()} update={update} />
+          }
+        >
+          <osk.Button />
+        </Toolbar>
+        <MacroTools session={session} layout={layout.state === 'ready' ? layout() : undefined} settings={settings()} />
+      </div>
       <Show when={pasteOpen()}>
         <PastePanel
           session={session}
@@ -103,7 +148,6 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           onClose={() => setPasteOpen(false)}
         />
       </Show>
-      <MacroTools session={session} layout={layout.state === 'ready' ? layout() : undefined} settings={settings()} />
       <Screen
         session={session}
         mayInput={() => control.mayInput()}
@@ -114,6 +158,13 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           setVideo(() => v);
         }}
         onDesktopInput={(d) => setDesktop(() => d)}
+      />
+      <osk.Panel
+        controller={desktop()?.controller}
+        layout={layout.state === 'ready' ? layout() : undefined}
+        leds={session.leds}
+        settings={settings()}
+        update={update}
       />
     </div>
   );

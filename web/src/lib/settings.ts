@@ -1,5 +1,7 @@
 import { createSignal, type Accessor } from 'solid-js';
-import { UNICODE_FALLBACKS, type RatePreset, type UnicodeFallback } from './layouts/index.ts';
+import { DEFAULT_RATE, UNICODE_FALLBACKS, type RatePreset, type UnicodeFallback } from './layouts/index.ts';
+import type { TouchMode } from './input/sources/touch.ts';
+import type { Geometry } from './osk/geometry.ts';
 
 /**
  * How keys typed on this device reach the target:
@@ -15,10 +17,27 @@ export interface Settings {
   typingMode: TypingMode;
   pasteRate: RatePreset;
   unicodeFallback: UnicodeFallback;
+  /** On-screen keyboard shape: `auto` follows the target layout (jp → JIS, br → ABNT2, de → ISO). */
+  oskGeometry: Geometry | 'auto';
+  /** On-screen keyboard size step (index into components/osk/media.ts OSK_SIZES, 0..5). */
+  oskSize: number;
+  /** The on-screen keyboard shows its numpad. */
+  oskNumpad: boolean;
+  /** Touch on the picture: `direct` (taps click where they land) or `trackpad` (relative pointer). */
+  touchMode: TouchMode;
 }
 
 const KEY = 'webkvm.settings.v1';
-const DEFAULTS: Settings = { targetLayout: 'us', typingMode: 'positional', pasteRate: 'safe', unicodeFallback: 'skip' };
+const DEFAULTS: Settings = {
+  targetLayout: 'us',
+  typingMode: 'positional',
+  pasteRate: DEFAULT_RATE,
+  unicodeFallback: 'skip',
+  oskGeometry: 'auto',
+  oskSize: 2,
+  oskNumpad: false,
+  touchMode: 'direct',
+};
 
 function load(): Settings {
   try {
@@ -26,7 +45,11 @@ function load(): Settings {
     const s = { ...DEFAULTS, ...raw };
     if (!(UNICODE_FALLBACKS as readonly string[]).includes(s.unicodeFallback)) s.unicodeFallback = 'skip';
     if (s.typingMode !== 'translated') s.typingMode = 'positional';
-    if (s.pasteRate !== 'fast') s.pasteRate = 'safe';
+    if (s.pasteRate !== 'fast' && s.pasteRate !== 'safe') s.pasteRate = DEFAULT_RATE;
+    if (!['auto', 'ansi', 'iso', 'jis', 'abnt2'].includes(s.oskGeometry)) s.oskGeometry = 'auto';
+    if (!Number.isInteger(s.oskSize) || s.oskSize < 0 || s.oskSize > 5) s.oskSize = DEFAULTS.oskSize;
+    s.oskNumpad = s.oskNumpad === true;
+    if (s.touchMode !== 'trackpad') s.touchMode = 'direct';
     return s;
   } catch (e) {
     console.warn('settings unreadable, using defaults', e);
