@@ -10,6 +10,9 @@ import {
 import type { InputController } from '../lib/input/controller.ts';
 import type { Layout } from '../lib/layouts/index.ts';
 import type { KvmSession } from '../lib/session.ts';
+import { attachTouchSource, type TouchMode } from '../lib/input/sources/touch.ts';
+import { IDENTITY, isZoomed, zoomTransform, type ZoomState } from '../lib/input/zoom.ts';
+import './TouchMode.css';
 import { makeVideoClient, type VideoClient } from '../video/video-client.ts';
 
 /** Desktop input modes the toolbar toggles (issue 9 part 6). */
@@ -38,6 +41,8 @@ export interface ScreenProps {
   onReady: (sink: (f: Frame) => void, video: VideoClient) => void;
   /** Receives the fullscreen and pointer lock controls once the canvas exists. */
   onDesktopInput?: (d: DesktopInput) => void;
+  /** How touch on the picture drives the mouse (lib/input/sources/touch.ts); default direct. */
+  touchMode?: () => TouchMode;
 }
 
 const HINT_STYLE = {
@@ -59,6 +64,11 @@ const HINT_STYLE = {
 export function Screen(props: ScreenProps) {
   let canvas!: HTMLCanvasElement;
   let root!: HTMLDivElement;
+  /** The canvas box: pinch zoom transforms it (lib/input/zoom.ts); the canvas fills it. */
+  let zoomBox!: HTMLDivElement;
+  const [zoom, setZoom] = createSignal<ZoomState>(IDENTITY);
+  /** The long press cue, in px from the screen's top-left. */
+  const [hold, setHold] = createSignal<{ x: number; y: number; phase: 'start' | 'fire' } | null>(null);
   const [pointerLocked, setPointerLocked] = createSignal(false);
   const [fullscreen, setFullscreen] = createSignal<FullscreenState>({ fullscreen: false, keyboardLocked: false });
   const mayInput = () => props.session.info().state === 'open' && props.mayInput();
@@ -83,6 +93,35 @@ export function Screen(props: ScreenProps) {
       translation: () => props.translation(),
       onPointerLock: setPointerLocked,
     });
+    const touch = attachTouchSource(zoomBox, input.controller, {
+      mode: () => props.touchMode?.() ?? 'direct',
+      videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
+      // The box at 1:1: layout offsets ignore the zoom transform, the client rect of the root does not move.
+      viewport: () => {
+        const r = root.getBoundingClientRect();
+        return {
+          left: r.left + root.clientLeft + zoomBox.offsetLeft,
+          top: r.top + root.clientTop + zoomBox.offsetTop,
+          width: zoomBox.offsetWidth,
+          height: zoomBox.offsetHeight,
+        };
+      },
+      zoom,
+      setZoom,
+      onHold: (phase, x, y) => {
+        const r = root.getBoundingClientRect();
+        if (phase === 'cancel') setHold(null);
+        else setHold({ x: x - r.left, y: y - r.top, phase });
+        if (phase === 'fire') setTimeout(() => setHold(null), 250);
+      },
+    });
+    createEffect(
+      on(
+        () => props.touchMode?.(),
+        () => touch.reset(),
+        { defer: true },
+      ),
+    );
     // Losing the right to send (disconnect, control taken) forgets what is held here.
     createEffect(
       on(mayInput, (may, was) => {
@@ -101,14 +140,37 @@ export function Screen(props: ScreenProps) {
       controller: input.controller,
     });
     onCleanup(() => {
+      touch.dispose();
       input.dispose();
       stopFullscreen();
       video.dispose();
     });
   });
   return (
-    <div class="screen" ref={root}>
-      <canvas ref={canvas} id="screen" tabIndex={0} aria-label="Target screen" />
+    <div class="screen zoomable" ref={root}>
+      <div class="screen-zoom" ref={zoomBox} style={{ transform: zoomTransform(zoom()) }} data-scale={zoom().scale}>
+        <canvas ref={canvas} id="screen" tabIndex={0} aria-label="Target screen" />
+      </div>
+      <Show when={hold()}>
+        {(h) => (
+          <div
+            class="touch-hold"
+            data-testid="touch-hold"
+            data-phase={h().phase}
+            style={{ left: `${h().x}px`, top: `${h().y}px` }}
+          />
+        )}
+      </Show>
+      <Show when={isZoomed(zoom())}>
+        <button
+          class="zoom-reset"
+          data-testid="zoom-reset"
+          title="Back to 1:1 (or double tap with two fingers)"
+          onClick={() => setZoom(IDENTITY)}
+        >
+          {zoom().scale.toFixed(1)}× · 1:1
+        </button>
+      </Show>
       {!props.session.video().present && (
         <div class="no-signal" role="status">
           No signal{props.session.video().reason ? `: ${props.session.video().reason}` : ''}
