@@ -110,6 +110,9 @@ export function summary(run: RigRun, verdicts: Record<string, boolean>): string 
     `leds ${ok('leds')}`,
     `eagain ${ok('eagain')}`,
     `replug ${ok('replug')}`,
+    `paste ${ok('paste')} (${String(get(run, 'paste', 'chars') ?? '?')} chars: safe ${String(get(run, 'paste', 'safe.charsPerSecond') ?? '?')}/s, ` +
+      `fast ${String(get(run, 'paste', 'fast.charsPerSecond') ?? '?')}/s, drops ${num('paste', 'safe.drops') + num('paste', 'fast.drops')})`,
+    `built-ins ${ok('builtins')}`,
     `setup ${ok('setup')}, udev ${run.checks.get('udev')?.result?.skipped ? 'skipped' : ok('udev')}, down ${ok('down')}`,
     `${String(get(run, 'throughput', 'writer.perSecond') ?? '?')} reports/s (batch ${String(get(run, 'throughput', 'batch.perSecond') ?? '?')}/s) ` +
       `(boot ${s(run.bootMs)} s, total ${s(run.qemuMs + run.prepMs)} s, kernel ${run.kernel})`,
