@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs webkvm on Raspberry Pi OS Bookworm (arm64 or armhf) from this checkout:
-#   sudo deploy/install.sh
+#   sudo deploy/install.sh              the whole install
+#   sudo deploy/install.sh --tls-only   only the certificate (after editing /etc/webkvm/tls.env, or a renewal)
 # Idempotent: a re-run changes only what differs, keeps /etc/webkvm (config, certificate) and
 # rebuilds /opt/webkvm only when the checkout or node changed. Undo with deploy/uninstall.sh.
 # See deploy/README.md.
@@ -86,6 +87,28 @@ step_config() {
   else
     put_file "$DEPLOY_DIR/config/ustreamer.env" "$USTREAMER_ENV" 0644 root:root
   fi
+  if [ -f "$TLS_ENV" ]; then
+    log "keeping $TLS_ENV"
+  else
+    put_file "$DEPLOY_DIR/config/tls.env" "$TLS_ENV" 0644 root:root
+  fi
+}
+
+step_tls() {
+  step "TLS certificate ($TLS_ENV)"
+  ensure_tls "$TLS_DIR" "$SERVICE_USER" "$TLS_ENV"
+}
+
+# What a browser needs to trust the bridge, for the summary.
+tls_summary() {
+  local host=$1
+  case "$TLS_MODE" in
+    own) log "the bridge serves your certificate (WEBKVM_TLS_CERT in $TLS_ENV)" ;;
+    *)
+      log "trust the CA once on each computer and phone: open http://$host/ (the CA and the steps per OS)"
+      log "  CA SHA-256 fingerprint (compare before trusting): $TLS_CA_FINGERPRINT"
+      ;;
+  esac
 }
 
 step_udev() {
@@ -114,7 +137,7 @@ summary() {
   for ip in $(hostname -I 2>/dev/null || true); do
     case "$ip" in *:*) ;; *) log "  or $(url_for "$ip")" ;; esac
   done
-  log "the certificate is self-signed ($TLS_CERT): trust it once in the browser or the OS"
+  tls_summary "$host.local"
   print_accounts
   log "config: $BRIDGE_CONFIG, $USTREAMER_ENV; logs: journalctl -u webkvm-bridge -u webkvm-gadget -u webkvm-ustreamer"
   if [ "$BOOT_CHANGED" = 1 ]; then
@@ -122,10 +145,30 @@ summary() {
   fi
 }
 
+# --tls-only: only the certificate step, then a bridge restart if it changed anything. For a
+# renewal hook (certbot --deploy-hook) or after editing tls.env.
+tls_only() {
+  step_tls
+  if [ "$CHANGES" -gt 0 ] && systemd_running && systemctl is-active --quiet webkvm-bridge.service; then
+    systemctl restart webkvm-bridge.service
+    log "restarted webkvm-bridge.service"
+  fi
+  if [ "$CHANGES" = 0 ]; then log "nothing changed"; else log "$CHANGES change(s) made"; fi
+  tls_summary "$(hostname -s 2>/dev/null || hostname).local"
+}
+
 main() {
   require_root
   exec 9>/run/webkvm-install.lock
   flock -n 9 || die "another deploy/install.sh or uninstall.sh is running"
+  case "${1:-}" in
+    "") ;;
+    --tls-only)
+      tls_only
+      return 0
+      ;;
+    *) die "usage: $0 [--tls-only]" ;;
+  esac
   log "installing webkvm from $SRC_DIR"
   check_checkout
   step_boot
@@ -136,8 +179,7 @@ main() {
   step "application in $APP_DIR"
   ensure_app "$SRC_DIR"
   step_config
-  step "TLS certificate"
-  ensure_tls_cert
+  step_tls
   step "accounts"
   ensure_state_dir
   install_user_command

@@ -10,6 +10,8 @@ readonly ETC_DIR=/etc/webkvm
 readonly TLS_DIR=/etc/webkvm/tls
 readonly BRIDGE_CONFIG=/etc/webkvm/bridge.json
 readonly USTREAMER_ENV=/etc/webkvm/ustreamer.env
+# Which certificate the bridge serves (deploy/lib/tls.sh): a local CA, a shared CA or your own.
+readonly TLS_ENV=/etc/webkvm/tls.env
 # The bridge's StateDirectory: users.json, sessions.json, setup-token.json.
 readonly STATE_DIR=/var/lib/webkvm
 readonly USER_CMD=/usr/local/sbin/webkvm-user

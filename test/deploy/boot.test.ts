@@ -23,7 +23,7 @@ out() { echo "REPORT $*"; }
 # password login runs here. Each try says why it failed, so a timeout is never silent.
 out "accounts $(/usr/local/sbin/webkvm-user list 2>&1 | tr '\\n' ' ')"
 for i in $(seq 1 60); do
-  if NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/cert.pem node -e "
+  if NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/ca.pem node -e "
     const login = { user: 'boottest', password: 'boot-test-password' };
     fetch('https://127.0.0.1/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(login) })
       .then(async (r) => { const s = await r.json(); if (!r.ok) throw new Error('login ' + r.status + ' ' + JSON.stringify(s)); return s; })
@@ -35,7 +35,7 @@ for i in $(seq 1 60); do
   if [ "$i" = 10 ]; then journalctl -b -u webkvm-bridge --no-pager | tail -15 | sed 's/^/REPORT early journal /'; fi
   sleep 2
 done
-NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/cert.pem node -e "
+NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/ca.pem node -e "
   fetch('https://127.0.0.1/').then(async (r) => console.log('REPORT index ' + r.status + ' ' + (/<html/i.test(await r.text()) ? 'html' : 'other')))
     .catch((e) => console.log('REPORT index failed ' + e.message))"
 for u in webkvm-gadget webkvm-ustreamer webkvm-bridge; do out "unit $u $(systemctl is-active $u.service)"; done

@@ -148,6 +148,7 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
       hid: { keyboard: '/dev/webkvm-keyboard', mouse: '/dev/webkvm-mouse', mouseRel: '/dev/webkvm-mouse-rel' },
       video: { kind: 'http', url: 'http://127.0.0.1:8080/stream?extra_headers=1' },
       tls: { certFile: '/etc/webkvm/tls/cert.pem', keyFile: '/etc/webkvm/tls/key.pem' },
+      caPage: { port: 80, caFile: '/etc/webkvm/tls/ca.pem' },
     });
     expect(stat(chroot, '/etc/webkvm/bridge.json')).toBe('-rw-r----- root:webkvm');
     expect(expectOk(chroot.run(['cat', '/etc/webkvm/ustreamer.env']), 'cat').stdout).toMatch(
@@ -155,8 +156,16 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
     );
   });
 
-  it('generates a self-signed certificate for the hostname, hostname.local and the IPs, key for root and webkvm only', () => {
+  it('makes a local CA (key root-only) and signs the certificate for the hostname, hostname.local and the IPs, key for root and webkvm only', () => {
     expect(stat(chroot, '/etc/webkvm/tls')).toBe('drwxr-x--- root:webkvm');
+    expect(stat(chroot, '/etc/webkvm/tls/local-ca.key')).toBe('-rw------- root:root');
+    expect(stat(chroot, '/etc/webkvm/tls/ca.pem')).toBe('-rw-r--r-- root:root');
+    expect(stat(chroot, '/etc/webkvm/tls.env')).toBe('-rw-r--r-- root:root');
+    expectOk(
+      chroot.run(['openssl', 'verify', '-CAfile', '/etc/webkvm/tls/ca.pem', '/etc/webkvm/tls/cert.pem']),
+      'openssl verify',
+    );
+    expect(first.stdout).toMatch(/trust the CA once .*: open http:\/\/.*\.local\//);
     expect(stat(chroot, '/etc/webkvm/tls/key.pem')).toBe('-rw-r----- root:webkvm');
     expect(stat(chroot, '/etc/webkvm/tls/cert.pem')).toBe('-rw-r--r-- root:root');
     const text = expectOk(
@@ -219,7 +228,7 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
       trap 'kill $pid 2>/dev/null || true' EXIT
       ok=1
       for i in $(seq 1 60); do
-        if NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/cert.pem node -e "
+        if NODE_EXTRA_CA_CERTS=/etc/webkvm/tls/ca.pem node -e "
           fetch('https://127.0.0.1/').then(async (r) => { const t = await r.text();
             console.log('status', r.status, /<html/i.test(t) ? 'html' : 'not-html'); process.exit(0); })
           .catch(() => process.exit(1))" 2>/dev/null; then ok=0; break; fi
@@ -239,12 +248,15 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
 
   it('changes nothing when run again, keeping config and certificate', () => {
     const before = snapshot(chroot);
-    const cert = chroot.run(['sha256sum', '/etc/webkvm/tls/cert.pem', '/etc/webkvm/tls/key.pem']).stdout;
+    const TLS_FILES = ['cert.pem', 'key.pem', 'ca.pem', 'local-ca.pem', 'local-ca.key'].map(
+      (f) => `/etc/webkvm/tls/${f}`,
+    );
+    const cert = chroot.run(['sha256sum', ...TLS_FILES]).stdout;
     const second = expectOk(install(chroot), 'second install.sh');
     expect(second.stdout).toContain('nothing changed (already installed)');
     expect(second.stdout).not.toContain('changed:');
     expect(snapshot(chroot)).toBe(before);
-    expect(chroot.run(['sha256sum', '/etc/webkvm/tls/cert.pem', '/etc/webkvm/tls/key.pem']).stdout).toBe(cert);
+    expect(chroot.run(['sha256sum', ...TLS_FILES]).stdout).toBe(cert);
   });
 
   it('keeps an edited config on re-run', () => {
