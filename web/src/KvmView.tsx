@@ -7,6 +7,7 @@ import { PhoneKeyboard } from './components/PhoneKeyboard.tsx';
 import { Screen, type DesktopInput } from './components/Screen.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
+import { TouchModeButton } from './components/TouchModeButton.tsx';
 import { VersionRefused } from './components/VersionRefused.tsx';
 import { SESSION_ENDED, type Auth } from './lib/auth/auth.ts';
 import type { StoredSession } from './lib/auth/stored-session.ts';
@@ -135,6 +136,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           }
         >
           <osk.Button />
+          <TouchModeButton mode={settings().touchMode} onChange={(m) => update({ touchMode: m })} />
         </Toolbar>
         <MacroTools session={session} layout={layout.state === 'ready' ? layout() : undefined} settings={settings()} />
       </div>
@@ -158,6 +160,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           setVideo(() => v);
         }}
         onDesktopInput={(d) => setDesktop(() => d)}
+        touchMode={() => settings().touchMode}
       />
       <osk.Panel
         controller={desktop()?.controller}
