@@ -1,24 +1,10 @@
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, Show } from 'solid-js';
 import { Led } from '../../../protocol/index.ts';
-import {
-  findUntypable,
-  planText,
-  RATE_PRESETS,
-  UNICODE_FALLBACKS,
-  type Layout,
-  type UnicodeFallback,
-} from '../lib/layouts/index.ts';
+import { findUntypable, planText, RATE_PRESETS, type Layout } from '../lib/layouts/index.ts';
 import { runPaste, type PasteOutcome, type PasteProgress } from '../lib/paste.ts';
 import type { KvmSession } from '../lib/session.ts';
 import type { Settings } from '../lib/settings.ts';
-
-const FALLBACK_LABELS: Record<UnicodeFallback, string> = {
-  skip: 'Skip them',
-  linux: 'Linux: Ctrl+Shift+U, hex, Space (GTK/IBus)',
-  windows: 'Windows: Alt + numpad code (Windows-1252)',
-  'windows-altx': 'Windows: hex then Alt+X (Word, WordPad)',
-  macos: 'macOS: Unicode Hex Input (Option + hex)',
-};
+import { UnicodeFallbackSelect } from './UnicodeFallbackSelect.tsx';
 
 /**
  * Paste as keystrokes: text becomes one report sequence for the target's layout, played by the
@@ -90,16 +76,11 @@ export function PastePanel(props: {
             </option>
           </select>
         </label>
-        <label>
-          Characters the layout lacks{' '}
-          <select
-            data-testid="paste-fallback"
-            value={props.settings.unicodeFallback}
-            onChange={(e) => props.update({ unicodeFallback: e.currentTarget.value as UnicodeFallback })}
-          >
-            <For each={[...UNICODE_FALLBACKS]}>{(f) => <option value={f}>{FALLBACK_LABELS[f]}</option>}</For>
-          </select>
-        </label>
+        <UnicodeFallbackSelect
+          testId="paste-fallback"
+          value={props.settings.unicodeFallback}
+          onChange={(f) => props.update({ unicodeFallback: f })}
+        />
       </div>
       <Show when={missing().length > 0}>
         <p class="warn" data-testid="paste-untypable">
