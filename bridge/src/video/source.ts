@@ -62,6 +62,11 @@ export interface VideoSourceStats {
   reconnects: number;
   /** A stream is open now (HTTP 200 multipart received, or the child is running). */
   connected: boolean;
+  /**
+   * Frames by how their capture time was found (source-clock.ts): uStreamer's monotonic times on
+   * this host, via its per-part realtime pair, or none (the bridge's receive time stands in).
+   */
+  captureClock: { monotonic: number; realtime: number; none: number };
 }
 
 export interface VideoSource {

@@ -3,6 +3,7 @@ import { describe, RateLog, videoError, type VideoError } from './errors.ts';
 import { jpegSize } from './jpeg.ts';
 import { MultipartParser, type Part } from './multipart.ts';
 import { SignalTracker } from './signal.ts';
+import { monotonicOffsetMs, realtimeOffsetMs, sourceTiming, type ClockOffsets } from './source-clock.ts';
 import type { VideoSignal, VideoSource, VideoSourceConfig, VideoSourceHandlers, VideoSourceStats } from './source.ts';
 import { openCommand } from './transport-command.ts';
 import { openHttp } from './transport-http.ts';
@@ -23,6 +24,10 @@ export interface SupervisorOptions {
  */
 export class Supervisor implements VideoSource {
   private readonly counts = { frames: 0, bytes: 0, badParts: 0, reconnects: 0 };
+  /** Frames by how their capture time was found (source-clock.ts). */
+  private readonly clocks = { monotonic: 0, realtime: 0, none: 0 };
+  /** Clock offsets, read once per connection (onOpen). */
+  private offsets: ClockOffsets = { monotonic: monotonicOffsetMs(), realtime: realtimeOffsetMs() };
   private readonly backoff: Backoff;
   private readonly signal = new SignalTracker();
   private readonly log: RateLog;
@@ -63,7 +68,7 @@ export class Supervisor implements VideoSource {
   }
 
   stats(): VideoSourceStats {
-    return { ...this.counts, connected: this.connected };
+    return { ...this.counts, connected: this.connected, captureClock: { ...this.clocks } };
   }
 
   private connect(): void {
@@ -74,6 +79,7 @@ export class Supervisor implements VideoSource {
       onOpen: (boundary, description) => {
         if (!live()) return;
         this.connected = true;
+        this.offsets = { monotonic: monotonicOffsetMs(), realtime: realtimeOffsetMs() };
         this.log.line('open', `source open: ${description}`);
         parser = new MultipartParser(
           { onPart: (p) => live() && this.part(p), onError: (e) => live() && this.bad(e) },
@@ -130,12 +136,16 @@ export class Supervisor implements VideoSource {
     else this.emitSignal(this.signal.frame(now, size.width, size.height));
     if (this.stopped) return;
     this.counts.frames++;
+    // A command's stdout (ffmpeg -f mpjpeg) carries no capture time: its parts have only
+    // Content-type and Content-length, so the receive time stands in (captureSource 0).
+    const t = sourceTiming(part.headers, receivedAt, this.offsets);
+    this.clocks[t.clock]++;
     const frame = {
       seq: ++this.seq,
-      timestamp: receivedAt,
-      captureSource: 0 as const,
-      grabMs: 0,
-      encodeMs: 0,
+      timestamp: t.timestamp,
+      captureSource: t.captureSource,
+      grabMs: t.grabMs,
+      encodeMs: t.encodeMs,
       jpeg: part.body,
       ...size,
       receivedAt,

@@ -41,7 +41,7 @@ let source: VideoSource | undefined;
 afterEach(() => source?.stop());
 
 describe('HTTP video source', () => {
-  it('carries frames, X-Timestamp and sizes, reports the loss once, and resumes when the server returns', async () => {
+  it('carries frames and sizes, reports the loss once, and resumes when the server returns', async () => {
     const behave = {
       fn: ((res) => {
         startStream(res);
@@ -61,8 +61,12 @@ describe('HTTP video source', () => {
       [2, 320, 240],
       [3, 160, 120],
     ]);
-    expect(r.frames[0]!.timestamp).toBeCloseTo(1_700_000_000_123.456, 2);
-    expect(r.frames[2]!.timestamp).toBeCloseTo(1_700_000_000_323.456, 2);
+    // X-Timestamp alone is uStreamer's send time, not a capture time: the receive time stands in.
+    expect(r.frames.map((f) => [f.captureSource, f.timestamp === f.receivedAt])).toEqual([
+      [0, true],
+      [0, true],
+      [0, true],
+    ]);
     expect(r.frames[0]!.jpeg.equals(big)).toBe(true);
     expect(Math.abs(r.frames[0]!.receivedAt - Date.now())).toBeLessThan(1_000);
     expect(r.signals).toEqual([
@@ -88,6 +92,36 @@ describe('HTTP video source', () => {
     expect(r.frames[3]!.timestamp).toBe(r.frames[3]!.receivedAt);
     expect(r.signals.at(-1)).toEqual({ present: true, width: 160, height: 120, fps: 0 });
     expect(source.stats().connected).toBe(true);
+    source.stop();
+    await srv.close();
+  });
+
+  it("puts uStreamer's grab time (extra headers, CLOCK_MONOTONIC on this host) on the bridge clock", async () => {
+    const sec = (ms: number): string => (ms / 1000).toFixed(6);
+    const srv = await serve({
+      fn: (res) => {
+        startStream(res);
+        const mono = Number(process.hrtime.bigint()) / 1e6; // what uStreamer's CLOCK_MONOTONIC reads here
+        writePart(res, big, {
+          'X-Timestamp': sec(Date.now()),
+          'X-UStreamer-Online': 'true',
+          'X-UStreamer-Grab-Begin-Time': sec(mono - 40),
+          'X-UStreamer-Grab-End-Time': sec(mono - 35),
+          'X-UStreamer-Encode-Begin-Time': sec(mono - 30),
+          'X-UStreamer-Encode-End-Time': sec(mono - 10),
+          'X-UStreamer-Send-Time': sec(mono),
+        });
+      },
+    });
+    const r = recorder();
+    source = startVideoSource({ kind: 'http', url: `http://127.0.0.1:${srv.port}/stream` }, r.handlers, fast);
+    await waitFor('a frame', () => r.frames.length >= 1);
+    const f = r.frames[0]!;
+    expect([f.captureSource, f.grabMs, f.encodeMs]).toEqual([1, 5, 20]);
+    // Capture was 40 ms before the send, which was before the bridge had the whole part.
+    expect(f.receivedAt - f.timestamp).toBeGreaterThanOrEqual(39);
+    expect(f.receivedAt - f.timestamp).toBeLessThan(1_000);
+    expect(source.stats().captureClock).toEqual({ monotonic: 1, realtime: 0, none: 0 });
     source.stop();
     await srv.close();
   });
