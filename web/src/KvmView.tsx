@@ -15,6 +15,7 @@ import { createControl } from './lib/control.ts';
 import { loadLayout } from './lib/layouts/index.ts';
 import { bridgeUrl, createKvmSession } from './lib/session.ts';
 import { makeSettings } from './lib/settings.ts';
+import { BridgeNotice } from './pwa/BridgeNotice.tsx';
 import type { VideoClient } from './video/video-client.ts';
 
 // Not needed to show the picture: fetched on first use (the macro bar right after the first
@@ -117,6 +118,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
           onLogout={() => void props.auth.logout()}
         />
       </StatusBar>
+      <BridgeNotice info={session.info} reconnect={() => session.reconnect()} />
       <Show when={session.info().refusal === 'version'}>
         <VersionRefused />
       </Show>
