@@ -1,6 +1,7 @@
 import { createEffect, createResource, createSignal, lazy, on, onCleanup, onMount, Show } from 'solid-js';
 import { Led, type Frame } from '../../protocol/index.ts';
 import { AccountBar } from './components/AccountBar.tsx';
+import { CertificateHint } from './components/CertificateHint.tsx';
 import { ControlBar } from './components/ControlBar.tsx';
 import { createOskSlot } from './components/osk/OskSlot.tsx';
 import { PhoneKeyboard } from './components/PhoneKeyboard.tsx';
@@ -110,6 +111,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
       : null;
   return (
     <div class="app">
+      <CertificateHint />
       <StatusBar session={session} video={video}>
         <AccountBar
           session={props.account}

@@ -2,6 +2,7 @@ import { createSignal, onMount, Show } from 'solid-js';
 import { ApiError } from '../lib/auth/api.ts';
 import type { Auth } from '../lib/auth/auth.ts';
 import { createNow, secondsUntil } from '../lib/clock.ts';
+import { CertificateHint } from './CertificateHint.tsx';
 
 /**
  * User name and password → POST /api/login. Bad credentials are said plainly; throttling (429,
@@ -49,6 +50,7 @@ export function LoginPage(props: { auth: Auth; notice: string }) {
 
   return (
     <main class="auth-page">
+      <CertificateHint />
       <form class="auth-card" data-testid="login-form" onSubmit={(e) => void submit(e)}>
         <h1>KVM login</h1>
         <Show when={props.notice}>
