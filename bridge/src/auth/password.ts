@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { AuthError } from './errors.ts';
+import { PASSWORD_MAX, PASSWORD_MIN, passwordLength } from '../../../protocol/accounts.ts';
 
 /** scrypt cost parameters (RFC 7914 §2): N = CPU/memory cost, r = block size, p = parallelism. */
 export interface ScryptParams {
@@ -25,8 +26,7 @@ export const SCRYPT_DEFAULT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 1024;
+export { PASSWORD_MAX, PASSWORD_MIN } from '../../../protocol/accounts.ts';
 
 /** Memory scrypt needs (128·N·r·p bytes, RFC 7914 §5 ROMix and the p parallel blocks) plus slack. */
 function maxmem(p: ScryptParams): number {
@@ -111,7 +111,7 @@ export class Hasher {
 /** Checks a new password's length (NIST SP 800-63B §5.1.1.2: at least 8, long ones allowed). */
 export function checkPassword(password: unknown): string {
   if (typeof password !== 'string') throw new AuthError('bad-request', 'password must be a string');
-  const n = [...password.normalize('NFC')].length;
+  const n = passwordLength(password);
   if (n < PASSWORD_MIN) throw new AuthError('bad-request', `password must have at least ${PASSWORD_MIN} characters`);
   if (n > PASSWORD_MAX) throw new AuthError('bad-request', `password must have at most ${PASSWORD_MAX} characters`);
   return password;

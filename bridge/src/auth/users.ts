@@ -4,6 +4,7 @@ import { atomicWrite, type AtomicFs } from './atomic.ts';
 import { AuthError, errorMessage } from './errors.ts';
 import { ROLES, type Role } from './index.ts';
 import { isPasswordHash, type PasswordHash } from './password.ts';
+import { USER_NAME, USER_RULE } from '../../../protocol/accounts.ts';
 
 export interface UserRecord {
   name: string;
@@ -24,8 +25,7 @@ interface UsersFile {
   users: UserRecord[];
 }
 
-/** Lower-case letters, digits, '.', '_' and '-', 1..32 characters, starting with a letter or digit. */
-export const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+export { USER_NAME } from '../../../protocol/accounts.ts';
 
 /**
  * Validates a user name from a request or the command line. Case-insensitive: stored lower-case.
@@ -34,11 +34,7 @@ export const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 export function checkUserName(name: unknown): string {
   if (typeof name !== 'string') throw new AuthError('bad-request', 'user must be a string');
   const n = name.trim().toLowerCase();
-  if (!USER_NAME.test(n))
-    throw new AuthError(
-      'bad-request',
-      'user must be 1-32 characters: letters, digits, ".", "_" or "-", starting with a letter or digit',
-    );
+  if (!USER_NAME.test(n)) throw new AuthError('bad-request', `user must be ${USER_RULE}`);
   return n;
 }
 

@@ -1,16 +1,18 @@
 /**
- * The rules the PWA shows and checks before it sends a new user or password. The bridge checks
- * again (bridge/src/auth: user names `^[a-z0-9][a-z0-9._-]{0,31}$`, passwords 8..1024
- * characters); the PWA asks for at least 10 (NIST SP 800-63B §5.1.1.2 sets 8 as the floor and
- * favours length over composition rules, so there are no "one digit, one symbol" rules).
+ * The rules the PWA shows and checks before it sends a new user or password: the shared ones in
+ * protocol/accounts.ts, which the bridge enforces again. The PWA asks for PASSWORD_MIN_ASKED (10)
+ * code points, above the bridge's floor of 8; there are no "one digit, one symbol" rules
+ * (NIST SP 800-63B §5.1.1.2).
  */
+import {
+  PASSWORD_MAX,
+  PASSWORD_MIN_ASKED as PASSWORD_MIN,
+  passwordLength,
+  USER_NAME,
+  USER_RULE,
+} from '../../../../protocol/accounts.ts';
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 1024;
-export const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
-
-export const USER_RULE =
-  '1–32 characters: lower-case letters, digits, ".", "_" or "-", starting with a letter or digit';
+export { PASSWORD_MAX, PASSWORD_MIN, USER_NAME, USER_RULE };
 export const PASSWORD_RULE = `at least ${PASSWORD_MIN} characters (a few words make a good one); not your user name`;
 
 /** Problems with a proposed user name, in words ([] if fine). */
@@ -20,7 +22,7 @@ export function userNameProblems(user: string): string[] {
 
 /** Problems with a proposed password and its confirmation, in words ([] if fine). */
 export function passwordProblems(password: string, confirm: string, user: string): string[] {
-  const n = [...password.normalize('NFC')].length;
+  const n = passwordLength(password);
   const out: string[] = [];
   if (n < PASSWORD_MIN) out.push(`Password: at least ${PASSWORD_MIN} characters (${n} so far).`);
   if (n > PASSWORD_MAX) out.push(`Password: at most ${PASSWORD_MAX} characters.`);
