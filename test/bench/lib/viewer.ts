@@ -83,15 +83,27 @@ async function contentOrigin(page: Page): Promise<{ x: number; y: number }> {
  * @throws Error when the strip cannot be found near where it should be
  */
 export async function locateCanvasStrip(v: Viewer, srcWidth: number, srcHeight: number): Promise<StripPlacement> {
+  const m = await canvasMapping(v, srcWidth, srcHeight);
+  return locateIn(v, m.left, m.top, m.scale, srcWidth);
+}
+
+/** Where the PWA's canvas shows the target's picture on the X screen: top-left corner (px) and scale. */
+export async function canvasMapping(
+  v: Viewer,
+  srcWidth: number,
+  srcHeight: number,
+): Promise<{ left: number; top: number; scale: number }> {
   const o = await contentOrigin(v.page);
   const r = await v.page.evaluate(() => {
     const b = document.querySelector('#screen')!.getBoundingClientRect();
     return { x: b.x, y: b.y, w: b.width, h: b.height };
   });
   const scale = Math.min(r.w / srcWidth, r.h / srcHeight);
-  const left = o.x + r.x + (r.w - srcWidth * scale) / 2;
-  const top = o.y + r.y + (r.h - srcHeight * scale) / 2;
-  return locateIn(v, left, top, scale, srcWidth);
+  return {
+    left: o.x + r.x + (r.w - srcWidth * scale) / 2,
+    top: o.y + r.y + (r.h - srcHeight * scale) / 2,
+    scale,
+  };
 }
 
 /** Where /img.html's `<img>` (at 0, 0, natural size) shows the strip. */
