@@ -147,7 +147,10 @@ describe('OSK keys on the one input controller', () => {
   function rig(): { osk: OskInput; reports: () => string[]; ctl: ReturnType<typeof makeInputController> } {
     const sent: ClientMessage[] = [];
     const ctl = makeInputController({
-      send: (msg) => void sent.push(msg) || true,
+      send: (msg) => {
+        sent.push(msg);
+        return true;
+      },
       mayInput: () => true,
       batchActive: () => false,
       blockedInput: () => undefined,
