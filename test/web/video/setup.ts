@@ -15,9 +15,33 @@ import { createServer, type ViteDevServer } from 'vite';
 
 /** The VideoStats fields the tests read (web/src/video/api.ts is the source of truth). */
 export interface Stats {
+  transport: string;
   framesReceived: number;
   framesPainted: number;
+  framesRepeated: number;
   framesDropped: number;
+  framesOverdrawn: number;
+  framesSkippedAtBridge: number;
+  receivedFps: number;
+  bytesPerSecond: number;
+  bytesReceived: number;
+  distinctPaintFps: number;
+  clockOffsetMs: number;
+  ageAtPaintMs: { p50: number; p95: number; max: number };
+  stagesMs: Record<string, { p50: number; p95: number }>;
+  last: {
+    seq: number;
+    captureSource: number;
+    captureAt: number;
+    bridgeReceivedAt: number;
+    bridgeSentAt: number;
+    pageReceivedAt: number;
+    decodeStartAt: number;
+    decodeEndAt: number;
+    drawnAt: number;
+    paintedAt: number;
+    ageAtPaintMs: number;
+  } | null;
   decodeErrors: number;
   lastError: string;
   decoder: string;

@@ -122,7 +122,7 @@ describe('video worker and client in real Chromium', () => {
     const after = await page.evaluate(async () => {
       const pendingStats = window.video.client.stats(); // in flight across dispose: must still settle
       window.video.client.dispose();
-      window.video.client.frame(new Uint8Array(8), 2, 0, 0);
+      window.video.client.frame({ jpeg: new Uint8Array(8), seq: 2, timestamp: 0, sentAt: 0 });
       return [await pendingStats, await window.video.client.stats()];
     });
     await closed;

@@ -82,8 +82,13 @@ export function Screen(props: ScreenProps) {
     }),
   );
   onMount(() => {
-    const video = makeVideoClient(canvas);
-    props.onReady((f) => video.frame(f.jpeg, f.seq, f.timestamp, f.sentAt), video);
+    const video = makeVideoClient(canvas, {
+      transport: props.session.videoTransport,
+      videoUrl: props.session.videoUrl,
+      token: props.session.token,
+    });
+    createEffect(() => video.setClockOffset(props.session.info().clockOffsetMs));
+    props.onReady((f) => video.frame(f), video);
     const input: InputForwarding = forwardInput(window, canvas, {
       send: (m) => props.session.send(m),
       mayInput,

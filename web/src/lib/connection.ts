@@ -50,6 +50,8 @@ export interface ConnectionOptions {
   /** Reconnect backoff: first delay and cap, ms. Each delay gets ±20 % jitter. */
   backoff?: { initialMs: number; maxMs: number };
   pingIntervalMs?: number;
+  /** The hello's capabilities; default ['batch', 'video']. 'no-video': no frames on this socket. */
+  capabilities?: string[];
 }
 
 export interface Connection {
@@ -161,7 +163,7 @@ export function makeConnection(opts: ConnectionOptions): Connection {
       send({
         type: 'hello',
         version: PROTOCOL_VERSION,
-        capabilities: ['batch', 'video'],
+        capabilities: opts.capabilities ?? ['batch', 'video'],
         agent: PWA_AGENT,
         token: opts.token(),
       });

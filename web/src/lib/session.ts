@@ -11,6 +11,7 @@ import {
   type ServerMessage,
   type VideoStatus,
 } from '../../../protocol/index.ts';
+import type { VideoTransport } from '../video/api.ts';
 import { INITIAL_INFO, makeConnection, type ConnectionInfo } from './connection.ts';
 
 export interface KvmSession {
@@ -34,6 +35,12 @@ export interface KvmSession {
   /** Subscribes to batch progress and ends (paste, macros); returns an unsubscribe function. */
   onBatch(fn: (m: BatchProgress | BatchEnd) => void): () => void;
   decodeErrors(): Record<string, number>;
+  /** Where frames come from (issue 11 §3): 'page', on this socket; 'worker', the video worker's own `videoUrl`. */
+  videoTransport: VideoTransport;
+  /** The video-only WebSocket (`/ws/video`) next to this session's URL. */
+  videoUrl: string;
+  /** The session token the hellos carry. */
+  token: () => string;
 }
 
 /** The WebSocket URL of the bridge that served this page. */
@@ -50,7 +57,10 @@ export function createKvmSession(opts: {
   /** The session token for the hello (read at every connection attempt). */
   token: () => string;
   onFrame: (f: Frame) => void;
+  /** Default 'page'. 'worker': this socket's hello says 'no-video' and gets no frames. */
+  videoTransport?: VideoTransport;
 }): KvmSession {
+  const videoTransport = opts.videoTransport ?? 'page';
   const [info, setInfo] = createSignal<ConnectionInfo>(INITIAL_INFO);
   const [hid, setHid] = createSignal<HidStatus>({
     type: 'hid-status',
@@ -112,6 +122,7 @@ export function createKvmSession(opts: {
   const conn = makeConnection({
     url: opts.url,
     token: opts.token,
+    capabilities: videoTransport === 'worker' ? ['batch', 'no-video'] : ['batch', 'video'],
     onMessage,
     onInfo: (i) => {
       setInfo(i);
@@ -145,5 +156,8 @@ export function createKvmSession(opts: {
       return () => batchListeners.delete(fn);
     },
     decodeErrors: conn.decodeErrors,
+    videoTransport,
+    videoUrl: opts.url.replace(/\/ws$/, '/ws/video'),
+    token: opts.token,
   };
 }

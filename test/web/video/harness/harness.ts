@@ -10,10 +10,37 @@
  * program, which doesn't list it (TS6307).
  */
 export interface HarnessClient {
-  frame(jpeg: Uint8Array, seq: number, timestamp: number, sentAt: number): void;
+  frame(f: {
+    jpeg: Uint8Array;
+    seq: number;
+    timestamp: number;
+    sentAt: number;
+    captureSource?: 0 | 1;
+    grabMs?: number;
+    encodeMs?: number;
+    receivedAt?: number;
+    skipped?: number;
+  }): void;
+  setClockOffset(offsetMs: number): void;
   stats(): Promise<unknown>;
   sample(x: number, y: number): Promise<number[]>;
+  screenshot(): Promise<Blob>;
   dispose(): void;
+}
+
+/** A frame the test sends with chosen wire timing (bridge clock = page clock + offsetMs). */
+export interface TimedFrame {
+  name: string;
+  seq: number;
+  /** Capture, bridge received and bridge sent, ms before "now" on the bridge clock. */
+  captureAgoMs?: number;
+  receivedAgoMs?: number;
+  sentAgoMs?: number;
+  /** The bridge clock's lead over the page's, ms (what setClockOffset was given). */
+  offsetMs?: number;
+  skipped?: number;
+  grabMs?: number;
+  encodeMs?: number;
 }
 
 const jpegs = new Map<string, Uint8Array>();
@@ -41,14 +68,48 @@ const makeHooks = (client: HarnessClient) => ({
   /** Send frames back to back, synchronously; returns each buffer's byteLength after (0 = transferred). */
   send(frames: { name: string; seq: number }[]): number[] {
     const views = frames.map((f) => ({ ...f, view: asMessage(jpegs.get(f.name) ?? new Uint8Array()) }));
-    for (const f of views) client.frame(f.view, f.seq, f.seq * 33, performance.timeOrigin + performance.now());
+    for (const f of views)
+      client.frame({
+        jpeg: f.view,
+        seq: f.seq,
+        timestamp: f.seq * 33,
+        sentAt: performance.timeOrigin + performance.now(),
+      });
     return views.map((f) => f.view.buffer.byteLength);
+  },
+  /** Send frames back to back with protocol 3 wire timing relative to now on a bridge clock `offsetMs` ahead. */
+  sendTimed(frames: TimedFrame[]): void {
+    for (const f of frames) {
+      const bridgeNow = performance.timeOrigin + performance.now() + (f.offsetMs ?? 0);
+      client.frame({
+        jpeg: asMessage(jpegs.get(f.name) ?? new Uint8Array()),
+        seq: f.seq,
+        timestamp: bridgeNow - (f.captureAgoMs ?? 0),
+        receivedAt: bridgeNow - (f.receivedAgoMs ?? f.captureAgoMs ?? 0),
+        sentAt: bridgeNow - (f.sentAgoMs ?? 0),
+        captureSource: 1,
+        grabMs: f.grabMs ?? 0,
+        encodeMs: f.encodeMs ?? 0,
+        skipped: f.skipped ?? 0,
+      });
+    }
+  },
+  /** The worker's screenshot(): PNG byte length and decoded size, via createImageBitmap. */
+  async screenshot(): Promise<{ type: string; bytes: number; width: number; height: number }> {
+    const blob = await client.screenshot();
+    const bmp = await createImageBitmap(blob);
+    return { type: blob.type, bytes: blob.size, width: bmp.width, height: bmp.height };
   },
   /** Send bytes that start like a JPEG but aren't one. */
   sendCorrupt(seq: number): void {
     const junk = new Uint8Array(4096).map((_, i) => (i * 73 + 11) & 0xff);
     junk.set([0xff, 0xd8, 0xff, 0xe0]);
-    client.frame(asMessage(junk), seq, seq * 33, performance.timeOrigin + performance.now());
+    client.frame({
+      jpeg: asMessage(junk),
+      seq,
+      timestamp: seq * 33,
+      sentAt: performance.timeOrigin + performance.now(),
+    });
   },
   /** Reference decode of a fixture through <img> onto a normal canvas: RGBA at each point. */
   async reference(name: string, points: [number, number][]): Promise<number[][]> {
