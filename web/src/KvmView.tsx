@@ -17,6 +17,7 @@ import { loadLayout } from './lib/layouts/index.ts';
 import { bridgeUrl, createKvmSession } from './lib/session.ts';
 import { makeSettings } from './lib/settings.ts';
 import { BridgeNotice } from './pwa/BridgeNotice.tsx';
+import { chooseVideoTransport } from './video/transport.ts';
 import type { VideoClient } from './video/video-client.ts';
 
 // Not needed to show the picture: fetched on first use (the macro bar right after the first
@@ -65,6 +66,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
     url: bridgeUrl(),
     token: () => props.auth.session()?.token ?? '',
     onFrame: (f) => sink?.(f),
+    videoTransport: chooseVideoTransport(location.search, settings().videoTransport),
   });
   const control = createControl(session);
   onCleanup(followVisualViewport());

@@ -2,6 +2,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import { DEFAULT_RATE, UNICODE_FALLBACKS, type RatePreset, type UnicodeFallback } from './layouts/index.ts';
 import type { TouchMode } from './input/sources/touch.ts';
 import type { Geometry } from './osk/geometry.ts';
+import { DEFAULT_VIDEO_TRANSPORT, isVideoTransport, type VideoTransport } from '../video/transport.ts';
 
 /**
  * How keys typed on this device reach the target:
@@ -25,6 +26,8 @@ export interface Settings {
   oskNumpad: boolean;
   /** Touch on the picture: `direct` (taps click where they land) or `trackpad` (relative pointer). */
   touchMode: TouchMode;
+  /** Where video frames reach the decoder worker (video/api.ts VideoTransport); `?video=` overrides it. */
+  videoTransport: VideoTransport;
 }
 
 const KEY = 'webkvm.settings.v1';
@@ -37,6 +40,7 @@ const DEFAULTS: Settings = {
   oskSize: 2,
   oskNumpad: false,
   touchMode: 'direct',
+  videoTransport: DEFAULT_VIDEO_TRANSPORT,
 };
 
 function load(): Settings {
@@ -50,6 +54,7 @@ function load(): Settings {
     if (!Number.isInteger(s.oskSize) || s.oskSize < 0 || s.oskSize > 5) s.oskSize = DEFAULTS.oskSize;
     s.oskNumpad = s.oskNumpad === true;
     if (s.touchMode !== 'trackpad') s.touchMode = 'direct';
+    if (!isVideoTransport(s.videoTransport)) s.videoTransport = DEFAULT_VIDEO_TRANSPORT;
     return s;
   } catch (e) {
     console.warn('settings unreadable, using defaults', e);
