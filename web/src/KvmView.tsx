@@ -6,6 +6,7 @@ import { ControlBar } from './components/ControlBar.tsx';
 import { createOskSlot } from './components/osk/OskSlot.tsx';
 import { PhoneKeyboard } from './components/PhoneKeyboard.tsx';
 import { Screen, type DesktopInput } from './components/Screen.tsx';
+import { ScreenshotButton } from './components/Screenshot.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TouchModeButton } from './components/TouchModeButton.tsx';
@@ -143,6 +144,7 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
         >
           <osk.Button />
           <TouchModeButton mode={settings().touchMode} onChange={(m) => update({ touchMode: m })} />
+          <ScreenshotButton video={video()} />
         </Toolbar>
         <MacroTools session={session} layout={layout.state === 'ready' ? layout() : undefined} settings={settings()} />
       </div>
