@@ -48,7 +48,7 @@ describe('packages.json', () => {
   const suites = loadSuites();
 
   it('has the suites the npm scripts name, each package with a need and a reason', () => {
-    expect(Object.keys(suites).sort()).toEqual(['deploy', 'e2e', 'layouts', 'rig', 'start', 'unit']);
+    expect(Object.keys(suites).sort()).toEqual(['bench', 'deploy', 'e2e', 'layouts', 'rig', 'start', 'unit']);
     for (const s of Object.values(suites)) for (const d of s.packages) expect(d.why, d.pkg).not.toBe('');
   });
 
@@ -59,6 +59,7 @@ describe('packages.json', () => {
     ['layouts', ['xvfb', 'chromium', 'xkb-data']],
     ['rig', ['qemu-system-x86', 'busybox-static', 'udev']],
     ['deploy', ['shellcheck', 'debootstrap', 'systemd', 'e2fsprogs', 'qemu-system-x86', 'iproute2']],
+    ['bench', ['xvfb', 'ffmpeg', 'chromium', 'iproute2']],
   ])('suite %s needs (at least) %j, its includes resolved, each package once', (suite, pkgs) => {
     const deps = dependenciesOf([suite], suites).map((d) => d.pkg);
     expect(deps).toEqual(expect.arrayContaining(pkgs));
