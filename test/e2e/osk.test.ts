@@ -8,14 +8,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { devices, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayout, type Layout } from '../../web/src/lib/layouts/index.ts';
 import { firstDifference, readAppended, switchTargetLayout } from '../layouts-e2e/typing-proof.ts';
-import { startStack, typeLikeAPerson, waitFor, type Stack } from './harness.ts';
+import { startStack, typeLikeAPerson, waitFor, waitForKvm, type Stack } from './harness.ts';
+import { queryXInput, XMask } from './x-state.ts';
 
 const DISPLAY = ':101';
 const LAYOUTS = ['us', 'de', 'fr', 'gb', 'jp', 'ru'];
+const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 
 interface KeyInfo {
   code: string;
@@ -92,6 +94,14 @@ async function unlock(page: Page, code: string, tap: (code: string) => Promise<v
  * a character key once; a dead key twice when its legend is what it makes pressed twice, or
  * once then Space when its legend is what it makes with Space (deadKeyLabel's order).
  */
+/** The OSK sits below the screen: the canvas's box ends where the keyboard begins. */
+async function expectPictureAbove(page: Page): Promise<void> {
+  const canvas = (await page.locator('#screen').boundingBox())!;
+  const osk = (await page.getByTestId('osk').boundingBox())!;
+  expect(canvas.height).toBeGreaterThan(50);
+  expect(canvas.y + canvas.height).toBeLessThanOrEqual(osk.y + 0.5);
+}
+
 function plan(keys: KeyInfo[], layout: Layout, level: number): { taps: KeyInfo[]; text: string; skipped: string[] } {
   const taps: KeyInfo[] = [];
   let text = '';
@@ -116,6 +126,60 @@ function plan(keys: KeyInfo[], layout: Layout, level: number): { taps: KeyInfo[]
     text += k.legend;
   }
   return { taps, text, skipped };
+}
+
+/** Opens the PWA on a device (playwright-core `devices`) and takes control there. */
+async function openOnDevice(
+  stack: Stack,
+  device: keyof typeof devices,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await stack.browser.newContext({ ...devices[device] });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => stack.logs.push(`pageerror (${device}): ${e.message}`));
+  await page.goto(`${stack.url}#login=${stack.bridge.oneTimeLogin()}`);
+  await waitForKvm(page, { control: false });
+  if ((await page.getByTestId('control').getAttribute('data-holder')) !== 'you') {
+    await page.getByTestId('control-take').click();
+    await page.waitForSelector('[data-testid="control"][data-holder="you"]');
+  }
+  return { context, page };
+}
+
+/**
+ * Fingers on the screen through CDP Input.dispatchTouchEvent, as a touchscreen sends them:
+ * touchStart lists every finger down (the new one goes down), touchEnd lists the fingers that
+ * lift (Chromium releases exactly those; the others stay down).
+ */
+function fingers(page: Page, cdp: CDPSession) {
+  const down = new Map<number, { x: number; y: number }>();
+  const point = (id: number, p: { x: number; y: number }) => ({ id, x: p.x, y: p.y, radiusX: 4, radiusY: 4, force: 1 });
+  const centre = async (code: string) => {
+    const b = (await keyLoc(page, code).boundingBox())!;
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  };
+  const press = async (id: number, code: string): Promise<void> => {
+    down.set(id, await centre(code));
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchStart',
+      touchPoints: [...down].map(([i, p]) => point(i, p)),
+    });
+  };
+  const lift = async (id: number): Promise<void> => {
+    const p = down.get(id)!;
+    down.delete(id);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [point(id, p)] });
+  };
+  return {
+    /** Finger `id` goes down on key `code` (the others stay). */
+    press,
+    /** Finger `id` lifts (the others stay). */
+    lift,
+    /** One more finger taps `code`. */
+    tap: async (code: string) => {
+      await press(9, code);
+      await lift(9);
+    },
+  };
 }
 
 describe('the on-screen keyboard types its legends on the target, in Chromium', () => {
@@ -168,5 +232,152 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
     const got = await arrived(expected);
     if (skipped.length) console.log(`${name}: dead keys not typable alone: ${skipped.join(' ')}`);
     expect(firstDifference(expected, got), `${name}: ${firstDifference(expected, got)}`).toBeNull();
+  });
+
+  describe('on an iPad-class tablet with real touch input', () => {
+    let tablet: { context: BrowserContext; page: Page };
+    let f: ReturnType<typeof fingers>;
+    let page: Page;
+    /** Taps each character's key (a–z and space) with one finger. */
+    const type = async (text: string) => {
+      for (const ch of text) await f.tap(ch === ' ' ? 'Space' : `Key${ch.toUpperCase()}`);
+    };
+    /** Ends the line with the OSK's Enter and checks what the target's shell got. */
+    const line = async (expected: string) => {
+      await f.tap('Enter');
+      const got = await arrived(`${expected}\n`);
+      expect(got).toBe(`${expected}\n`);
+    };
+    const heldBy = async (id: number, code: string) => {
+      await f.press(id, code);
+      await waitFor(async () => ((await stateOf(page, code)) === 'held' ? true : undefined), `${code} held`);
+    };
+
+    beforeAll(async () => {
+      await switchTargetLayout(DISPLAY, 'de');
+      tablet = await openOnDevice(stack, 'iPad Pro 11');
+      page = tablet.page;
+      f = fingers(page, await tablet.context.newCDPSession(page));
+      await openOsk(page, 'de');
+    });
+    afterAll(async () => {
+      await tablet?.context.close();
+    });
+
+    it('latches Shift for one key: the key shows it, the next key is plain again', async () => {
+      await f.tap('ShiftLeft');
+      expect(await stateOf(page, 'ShiftLeft')).toBe('latched');
+      expect(await keyLoc(page, 'ShiftLeft').getAttribute('aria-pressed')).toBe('mixed');
+      expect(await keyLoc(page, 'KeyA').getAttribute('data-legend')).toBe('A');
+      await type('ab');
+      expect(await stateOf(page, 'ShiftLeft')).toBe('off');
+      await line('Ab');
+    });
+
+    it('holds Shift under a long press while another finger types', async () => {
+      await heldBy(0, 'ShiftLeft');
+      expect(await keyLoc(page, 'ShiftLeft').getAttribute('aria-pressed')).toBe('true');
+      await type('ab');
+      await f.lift(0);
+      await type('c');
+      await line('ABc');
+    });
+
+    it('locks Shift on a double tap until tapped again', async () => {
+      await lock(page, 'ShiftLeft', f.tap);
+      await type('ab');
+      expect(await stateOf(page, 'ShiftLeft')).toBe('locked');
+      await unlock(page, 'ShiftLeft', f.tap);
+      await type('c');
+      await line('ABc');
+    });
+
+    it("latches, holds and locks Ctrl (the shell's Ctrl+U kills the line, Ctrl+W a word)", async () => {
+      await type('abc');
+      await f.tap('ControlLeft');
+      await f.tap('KeyU');
+      await type('d');
+      await line('d');
+      await type('abc');
+      await heldBy(0, 'ControlLeft');
+      await f.tap('KeyU');
+      await f.lift(0);
+      await type('e');
+      await line('e');
+      await type('one two three');
+      await lock(page, 'ControlLeft', f.tap);
+      await f.tap('KeyW');
+      await f.tap('KeyW');
+      await unlock(page, 'ControlLeft', f.tap);
+      await type('x');
+      await line('one x');
+    });
+
+    it('latches, holds and locks AltGr (de: AltGr+Q is @, AltGr+E is €)', async () => {
+      await f.tap('AltRight');
+      expect(await keyLoc(page, 'KeyQ').getAttribute('data-legend')).toBe('@');
+      await type('qq');
+      await line('@q');
+      await heldBy(0, 'AltRight');
+      await type('qe');
+      await f.lift(0);
+      await type('q');
+      await line('@€q');
+      await lock(page, 'AltRight', f.tap);
+      await type('qe');
+      await unlock(page, 'AltRight', f.tap);
+      await type('q');
+      await line('@€q');
+    });
+
+    it('chords a physical Shift with an OSK key, and holds two fingers on two keys', async () => {
+      await page.keyboard.down('Shift');
+      await f.tap('KeyA');
+      await page.keyboard.up('Shift');
+      await type('a');
+      await f.press(0, 'KeyX');
+      await f.press(1, 'KeyC');
+      await f.lift(0);
+      await f.lift(1);
+      await line('Aaxc');
+    });
+
+    it('forgets a latch when the page loses focus', async () => {
+      await f.tap('ShiftLeft');
+      expect(await stateOf(page, 'ShiftLeft')).toBe('latched');
+      await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+      await waitFor(async () => ((await stateOf(page, 'ShiftLeft')) === 'off' ? true : undefined), 'Shift off');
+      await type('a');
+      await line('a');
+    });
+
+    it('keeps a held key down so the target repeats it, and stops when the finger lifts', async () => {
+      await f.press(0, 'KeyR');
+      await new Promise((r) => setTimeout(r, 1500)); // the target's typematic needs time to repeat
+      await f.lift(0);
+      await f.tap('Enter');
+      const got = await arrived('rr\n');
+      expect(got).toMatch(/^rrr+\n$/);
+      const x = await queryXInput(DISPLAY);
+      expect(x.keys).toEqual([]);
+      expect(x.mask & (XMask.Shift | XMask.Control)).toBe(0);
+    });
+
+    it('leaves the picture unobstructed at tablet and phone sizes (screenshots)', async () => {
+      await page.screenshot({ path: join(SHOTS, 'osk-tablet.png') });
+      await expectPictureAbove(page);
+      const phone = await openOnDevice(stack, 'Pixel 7');
+      try {
+        await openOsk(phone.page, 'de');
+        expect(await phone.page.getByTestId('osk').getAttribute('data-compact')).toBe('true');
+        await phone.page.getByTestId('osk-extras').waitFor();
+        await phone.page.screenshot({ path: join(SHOTS, 'osk-phone.png') });
+        await expectPictureAbove(phone.page);
+        await phone.page.getByTestId('osk-extras-page').click();
+        await phone.page.locator('[data-testid="osk-extras"] [data-code="F12"]').waitFor();
+      } finally {
+        await phone.context.close();
+      }
+    });
   });
 });
