@@ -125,6 +125,7 @@ describe('touch as a mouse on a phone (Pixel 7, CDP touch), judged on the X serv
       return undefined;
     }, 'the phone in control');
     await stack.context.close();
+    await page.waitForSelector('.screen-zoom[data-touch="ready"]', { state: 'attached' });
     cdp = await context.newCDPSession(page);
     log = await logXEvents(stack.sim.display);
   });
@@ -348,5 +349,11 @@ describe('touch as a mouse on a phone (Pixel 7, CDP touch), judged on the X serv
       return s.x < fast0.x - 40 * perCss ? s : undefined;
     }, 'the pointer moved left by the flick');
     expect(fast0.x - fast.x).toBeGreaterThan(slowDx);
+  });
+
+  it('remembers the touch mode across a reload', async () => {
+    await page.reload();
+    await waitForKvm(page, { control: false });
+    await expect.poll(() => page.getByTestId('touch-mode').getAttribute('data-mode')).toBe('trackpad');
   });
 });

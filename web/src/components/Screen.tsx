@@ -10,8 +10,9 @@ import {
 import type { InputController } from '../lib/input/controller.ts';
 import type { Layout } from '../lib/layouts/index.ts';
 import type { KvmSession } from '../lib/session.ts';
-import { attachTouchSource, type TouchMode } from '../lib/input/sources/touch.ts';
-import { IDENTITY, isZoomed, zoomTransform, type ZoomState } from '../lib/input/zoom.ts';
+import type { TouchMode, TouchSource } from '../lib/input/sources/touch.ts';
+import { clampZoom, IDENTITY, isZoomed, zoomTransform, type ZoomState } from '../lib/input/zoom.ts';
+import { hasTouch } from './TouchModeButton.tsx';
 import './TouchMode.css';
 import { makeVideoClient, type VideoClient } from '../video/video-client.ts';
 
@@ -67,6 +68,7 @@ export function Screen(props: ScreenProps) {
   /** The canvas box: pinch zoom transforms it (lib/input/zoom.ts); the canvas fills it. */
   let zoomBox!: HTMLDivElement;
   const [zoom, setZoom] = createSignal<ZoomState>(IDENTITY);
+  const [touchReady, setTouchReady] = createSignal(false);
   /** The long press cue, in px from the screen's top-left. */
   const [hold, setHold] = createSignal<{ x: number; y: number; phase: 'start' | 'fire' } | null>(null);
   const [pointerLocked, setPointerLocked] = createSignal(false);
@@ -98,35 +100,50 @@ export function Screen(props: ScreenProps) {
       translation: () => props.translation(),
       onPointerLock: setPointerLocked,
     });
-    const touch = attachTouchSource(zoomBox, input.controller, {
-      mode: () => props.touchMode?.() ?? 'direct',
-      videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
-      // The box at 1:1: layout offsets ignore the zoom transform, the client rect of the root does not move.
-      viewport: () => {
-        const r = root.getBoundingClientRect();
-        return {
-          left: r.left + root.clientLeft + zoomBox.offsetLeft,
-          top: r.top + root.clientTop + zoomBox.offsetTop,
-          width: zoomBox.offsetWidth,
-          height: zoomBox.offsetHeight,
-        };
-      },
-      zoom,
-      setZoom,
-      onHold: (phase, x, y) => {
-        const r = root.getBoundingClientRect();
-        if (phase === 'cancel') setHold(null);
-        else setHold({ x: x - r.left, y: y - r.top, phase });
-        if (phase === 'fire') setTimeout(() => setHold(null), 250);
-      },
-    });
+    // Touch input is loaded on touch devices only, so a desktop's first load does not carry it.
+    let touch: TouchSource | undefined;
+    let gone = false;
+    const attachTouch = async (): Promise<void> => {
+      const { attachTouchSource } = await import('../lib/input/sources/touch.ts');
+      if (gone) return;
+      touch = attachTouchSource(zoomBox, input.controller, {
+        mode: () => props.touchMode?.() ?? 'direct',
+        videoSize: () => ({ width: props.session.video().width, height: props.session.video().height }),
+        // The box at 1:1: layout offsets ignore the zoom transform, the client rect of the root does not move.
+        viewport: () => {
+          const r = root.getBoundingClientRect();
+          return {
+            left: r.left + root.clientLeft + zoomBox.offsetLeft,
+            top: r.top + root.clientTop + zoomBox.offsetTop,
+            width: zoomBox.offsetWidth,
+            height: zoomBox.offsetHeight,
+          };
+        },
+        zoom,
+        setZoom,
+        onHold: (phase, x, y) => {
+          const r = root.getBoundingClientRect();
+          if (phase === 'cancel') setHold(null);
+          else setHold({ x: x - r.left, y: y - r.top, phase });
+          if (phase === 'fire') setTimeout(() => setHold(null), 250);
+        },
+      });
+      setTouchReady(true);
+    };
+    if (hasTouch()) attachTouch().catch((e: unknown) => console.warn('touch input could not be loaded', e));
     createEffect(
       on(
         () => props.touchMode?.(),
-        () => touch.reset(),
+        () => touch?.reset(),
         { defer: true },
       ),
     );
+    // A zoomed picture stays inside its box when the box changes size (rotation, OSK, toolbar).
+    const reclamp = (): void => {
+      if (isZoomed(zoom())) setZoom(clampZoom(zoom(), { width: zoomBox.offsetWidth, height: zoomBox.offsetHeight }));
+    };
+    const resizes = new ResizeObserver(reclamp);
+    resizes.observe(zoomBox);
     // Losing the right to send (disconnect, control taken) forgets what is held here.
     createEffect(
       on(mayInput, (may, was) => {
@@ -145,7 +162,9 @@ export function Screen(props: ScreenProps) {
       controller: input.controller,
     });
     onCleanup(() => {
-      touch.dispose();
+      gone = true;
+      touch?.dispose();
+      resizes.disconnect();
       input.dispose();
       stopFullscreen();
       video.dispose();
@@ -153,7 +172,13 @@ export function Screen(props: ScreenProps) {
   });
   return (
     <div class="screen zoomable" ref={root}>
-      <div class="screen-zoom" ref={zoomBox} style={{ transform: zoomTransform(zoom()) }} data-scale={zoom().scale}>
+      <div
+        class="screen-zoom"
+        ref={zoomBox}
+        style={{ transform: zoomTransform(zoom()) }}
+        data-scale={zoom().scale}
+        data-touch={touchReady() ? 'ready' : undefined}
+      >
         <canvas ref={canvas} id="screen" tabIndex={0} aria-label="Target screen" />
       </div>
       <Show when={hold()}>
