@@ -54,7 +54,8 @@ interface Stats {
   framesPainted: number;
   framesRepeated: number;
 }
-const stats = (stack: Stack) => stack.page.evaluate(() => window.kvm!.stats() as Promise<Stats>);
+const stats = (stack: Stack) =>
+  stack.page.evaluate(() => (window as unknown as { kvm: { stats(): Promise<Stats> } }).kvm.stats());
 
 describe('screenshot button', () => {
   let stack: Stack;
