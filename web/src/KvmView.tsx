@@ -127,11 +127,12 @@ export function KvmView(props: { auth: Auth; account: StoredSession }) {
       <Show when={session.info().refusal === 'version'}>
         <VersionRefused />
       </Show>
-      <ControlBar control={control} />
       <Show when={adminOpen() && props.account.role === 'admin'}>
         <AdminPanel api={props.auth.api} self={props.account.user} onClose={() => setAdminOpen(false)} />
       </Show>
+      {/* Control, toolbar and macro bar: rows on wide screens, packed into as few rows as fit on small ones. */}
       <div class="bars">
+        <ControlBar control={control} />
         <Toolbar
           settings={settings()}
           update={update}
