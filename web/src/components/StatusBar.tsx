@@ -1,7 +1,10 @@
-import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { createSignal, For, lazy, onCleanup, Show, type JSX } from 'solid-js';
 import { Led } from '../../../protocol/index.ts';
 import type { KvmSession } from '../lib/session.ts';
 import type { VideoClient, VideoStats } from '../video/video-client.ts';
+
+// Not needed to show the picture: the overlay and uPlot load on first open (issue 11 §2).
+const StatsOverlay = lazy(async () => ({ default: (await import('./stats/StatsOverlay.tsx')).StatsOverlay }));
 
 const LEDS: [string, number][] = [
   ['Num', Led.NumLock],
@@ -9,13 +12,18 @@ const LEDS: [string, number][] = [
   ['Scroll', Led.ScrollLock],
 ];
 
-/** Connection, HID, lock-key LEDs and frame-timing stats, refreshed every 500 ms; `children` go at the end. */
+/**
+ * Connection, HID, lock-key LEDs and a short frame-timing summary (refreshed every 500 ms), with a
+ * Stats button that opens the stats overlay; `children` go at the end. "painted" is distinct
+ * painted fps: the encoder's byte-identical repeats are not counted (video/api.ts).
+ */
 export function StatusBar(props: {
   session: KvmSession;
   video: () => VideoClient | undefined;
   children?: JSX.Element;
 }) {
   const [stats, setStats] = createSignal<VideoStats | null>(null);
+  const [overlay, setOverlay] = createSignal(false);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => {
     setNow(Date.now());
@@ -36,42 +44,57 @@ export function StatusBar(props: {
     const wait = Math.max(0, Math.ceil((i.retryAt - now()) / 1000));
     return `Disconnected (${i.detail}) · retrying in ${wait} s`;
   };
+  // The overlay sits outside the live region: its figures change every second.
   return (
-    <header class="status" role="status" aria-live="polite">
-      <span class="item" data-testid="conn" data-state={s.info().state}>
-        {connText()}
-      </span>
-      <span class="item" data-testid="hid" data-online={String(s.hid().keyboard && s.hid().mouse)}>
-        Keyboard {s.hid().keyboard ? 'online' : 'offline'} · Mouse {s.hid().mouse ? 'online' : 'offline'}
-      </span>
-      <Show when={s.hid().host !== 'unknown'}>
-        <span class="item" data-testid="usb-host" data-host={s.hid().host}>
-          Target USB {s.hid().host === 'connected' ? 'connected' : 'not connected'}
-        </span>
+    <>
+      <Show when={overlay()}>
+        <StatsOverlay session={s} video={props.video} onClose={() => setOverlay(false)} />
       </Show>
-      <span class="item leds" data-testid="leds" data-leds={s.leds()}>
-        <For each={LEDS}>
-          {([name, bit]) => (
-            <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>
-              {name}
-            </span>
-          )}
-        </For>
-      </span>
-      <span class="item" data-testid="video">
-        {s.video().present ? `${s.video().width}×${s.video().height} · source ${s.video().fps} fps` : 'No signal'}
-        <Show when={stats()}>
-          {(st) =>
-            ` · painted ${st().paintFps.toFixed(0)} fps · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`
-          }
+      <header class="status" role="status" aria-live="polite">
+        <span class="item" data-testid="conn" data-state={s.info().state}>
+          {connText()}
+        </span>
+        <span class="item" data-testid="hid" data-online={String(s.hid().keyboard && s.hid().mouse)}>
+          Keyboard {s.hid().keyboard ? 'online' : 'offline'} · Mouse {s.hid().mouse ? 'online' : 'offline'}
+        </span>
+        <Show when={s.hid().host !== 'unknown'}>
+          <span class="item" data-testid="usb-host" data-host={s.hid().host}>
+            Target USB {s.hid().host === 'connected' ? 'connected' : 'not connected'}
+          </span>
         </Show>
-      </span>
-      <Show when={s.lastError()}>
-        <span class="item error" data-testid="error">
-          {s.lastError()}
+        <span class="item leds" data-testid="leds" data-leds={s.leds()}>
+          <For each={LEDS}>
+            {([name, bit]) => (
+              <span class="led" classList={{ on: (s.leds() & bit) !== 0 }}>
+                {name}
+              </span>
+            )}
+          </For>
         </span>
-      </Show>
-      {props.children}
-    </header>
+        <span class="item" data-testid="video">
+          {s.video().present ? `${s.video().width}×${s.video().height} · source ${s.video().fps} fps` : 'No signal'}
+          <Show when={stats()}>
+            {(st) =>
+              ` · painted ${st().distinctPaintFps.toFixed(0)} fps · age p50 ${st().ageAtPaintMs.p50.toFixed(0)} ms · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`
+            }
+          </Show>
+          <button
+            class="stats-toggle"
+            data-testid="open-stats"
+            aria-expanded={overlay()}
+            title="Frame timing per stage, drops and 60 s charts"
+            onClick={() => setOverlay(!overlay())}
+          >
+            Stats
+          </button>
+        </span>
+        <Show when={s.lastError()}>
+          <span class="item error" data-testid="error">
+            {s.lastError()}
+          </span>
+        </Show>
+        {props.children}
+      </header>
+    </>
   );
 }
