@@ -12,10 +12,12 @@ import { FrameFanout } from './fanout.ts';
 import type { HidFs } from './hid/device.ts';
 import { HidRelay } from './hid/relay.ts';
 import { loadStatic, mountStatic } from './static.ts';
+import { makeVideoEndpoint } from './video/socket.ts';
 import { startVideoSource, type VideoSource } from './video/source.ts';
 
 export const BRIDGE_AGENT = 'bridge/0.1.0';
-export const CAPABILITIES = ['batch', 'mouse-rel', 'leds', 'video'];
+/** 'video-socket': GET /ws/video serves frames to a page's worker (CONTRACT "Video-only socket"). */
+export const CAPABILITIES = ['batch', 'mouse-rel', 'leds', 'video', 'video-socket'];
 
 export interface Bridge {
   port: number;
@@ -100,10 +102,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
         reason: s.reason ?? '',
       };
       endpoint.broadcast(videoStatus);
+      videoEndpoint.broadcast(videoStatus);
     },
     log: (line) => limited('video', `video: ${line}`),
   });
 
+  let nextClientId = 1;
+  const nextId = (): number => nextClientId++;
   const endpoint = makeEndpoint({
     auth,
     relay,
@@ -114,6 +119,18 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     agent: BRIDGE_AGENT,
     capabilities: CAPABILITIES,
     currentStatus: () => [relay.status(), { type: 'leds', leds: relay.currentLeds() }, videoStatus],
+    nextId,
+  });
+  const videoEndpoint = makeVideoEndpoint({
+    auth,
+    fanout,
+    counters,
+    limited,
+    limits,
+    agent: BRIDGE_AGENT,
+    capabilities: CAPABILITIES,
+    currentStatus: () => videoStatus,
+    nextId,
   });
 
   // Browsers give secure contexts only to https (or localhost): WebCodecs' ImageDecoder and the
@@ -122,6 +139,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
     : uWS.App();
   app.ws<UserData>('/ws', endpoint.behavior);
+  app.ws<UserData>('/ws/video', videoEndpoint.behavior);
 
   mountApi(app, {
     auth,
@@ -138,6 +156,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
             clients: endpoint.clients(),
             viewers: fanout.stats(),
             ws: endpoint.stats(),
+            wsVideo: videoEndpoint.stats(),
             eventLoop: loop.stats(),
             hid: relay.status(),
             leds: relay.currentLeds(),
@@ -165,6 +184,7 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     relay.close();
     video.stop();
     endpoint.dispose();
+    videoEndpoint.dispose();
     loop.dispose();
     disposeAuth();
     throw new Error(`cannot listen on ${config.host}:${config.port} (port in use? set PORT)`);
@@ -179,11 +199,13 @@ export async function startBridge(config: BridgeConfig, opts: BridgeOptions = {}
     relay,
     auth,
     oneTimeLogin: (o) => auth.oneTimeLogin(o),
-    clients: () => endpoint.clients(),
+    clients: () => endpoint.clients() + videoEndpoint.clients(),
     close: async () => {
       video.stop();
       endpoint.closeAll(1001, 'bridge stopping');
+      videoEndpoint.closeAll(1001, 'bridge stopping');
       endpoint.dispose();
+      videoEndpoint.dispose();
       loop.dispose();
       relay.releaseAll();
       relay.close();
