@@ -59,7 +59,7 @@ const ZERO = '0000000000000000';
 async function connect(port: number, token: string, onFrame: () => void, onMessage: (m: ServerMessage) => void) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { maxPayload: 64 * 1024 * 1024 });
   ws.on('message', (d: Buffer) => {
-    if (d[0] === 0x95 && d[1] === 0x30) return onFrame(); // [0x30 frame, ...]: no need to scan the JPEG
+    if (d[0] === 0x9a && d[1] === 0x30) return onFrame(); // fixarray(10) [0x30 frame, ...]: no need to scan the JPEG
     const r = decodeServer(new Uint8Array(d), 64 * 1024 * 1024);
     if (r.ok) onMessage(r.message);
   });
