@@ -39,7 +39,7 @@ run(async () => {
         const page = await v.browser.contexts()[0]!.newPage();
         await v.page.close();
         v.page = page;
-        await openPwa(page, `http://127.0.0.1:${stack.port}`, await stack.login(), `?video=${c.video}`);
+        await openPwa(page, `http://127.0.0.1:${stack.port}`, await stack.login(), `?video=${c.video}`, v.logs);
         if (c.busy)
           await page.evaluate(() => {
             setInterval(() => {

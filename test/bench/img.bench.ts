@@ -38,7 +38,7 @@ async function measure(width: number, height: number): Promise<{ canvas: SeriesS
   const canvasView = await startViewer({ display: DISPLAYS.a, width, height: height + 160 });
   const imgView = await startViewer({ display: DISPLAYS.b, width, height: height + 100 });
   try {
-    await openPwa(canvasView.page, `http://127.0.0.1:${stack.port}`, await stack.login());
+    await openPwa(canvasView.page, `http://127.0.0.1:${stack.port}`, await stack.login(), '', canvasView.logs);
     await imgView.page.goto(`${stack.teeUrl}/img.html`);
     await imgView.page.waitForFunction(() => (document.querySelector('#stream') as HTMLImageElement).naturalWidth > 0);
     await sleep(2000); // warm up: decoder chosen, JIT warm

@@ -17,6 +17,7 @@ const BENCHES: Record<string, string> = {
   relay: 'test/bench/relay.bench.ts',
   'first-load': 'test/bench/first-load.bench.ts',
   ab: 'test/bench/ab.bench.ts',
+  'paint-rate': 'test/bench/paint-rate.bench.ts',
   // Benchmark 6 (paste on the gadget) is the rig's; it joins the run once its script exists.
   'paste-gadget': 'test/bench/paste-gadget.bench.ts',
 };

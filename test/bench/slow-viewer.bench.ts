@@ -74,8 +74,8 @@ run(async () => {
       wrapper: link.exec,
     });
     try {
-      await openPwa(fast.page, base, await stack.login());
-      await openPwa(slow.page, slowBase, await stack.login());
+      await openPwa(fast.page, base, await stack.login(), '', fast.logs);
+      await openPwa(slow.page, slowBase, await stack.login(), '', slow.logs);
       await sleep(2000);
       const fw = watchClock(fast.screen, await locateCanvasStrip(fast, W, H));
       const sw = watchClock(slow.screen, await locateCanvasStrip(slow, W, H));

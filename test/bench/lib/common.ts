@@ -19,9 +19,14 @@ export async function prepare(): Promise<void> {
 }
 
 /** Opens the PWA at `base` through a one-time login link and waits for the picture. */
-export async function openPwa(page: Page, base: string, token: string, query = ''): Promise<void> {
+export async function openPwa(page: Page, base: string, token: string, query = '', logs?: string[]): Promise<void> {
   await page.goto(`${base}/${query}#login=${token}`);
-  await waitForKvm(page, { control: false });
+  try {
+    await waitForKvm(page, { control: false });
+  } catch (e) {
+    if (logs?.length) console.error(`page ${base} logged:\n  ${logs.slice(-20).join('\n  ')}`);
+    throw e;
+  }
 }
 
 export interface SeriesSummary {

@@ -16,6 +16,8 @@ export interface Viewer {
   browser: Browser;
   page: Page;
   screen: XScreen;
+  /** The page's errors and console errors/warnings so far (printed when a bench fails on it). */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -58,18 +60,29 @@ export async function startViewer(o: ViewerOptions): Promise<Viewer> {
   });
   const context = await browser.newContext({ viewport: null });
   const page = await context.newPage();
+  const logs: string[] = [];
+  context.on('page', (p) => watchLogs(p, logs));
+  watchLogs(page, logs);
   const screen = await openXScreen(o.display);
   return {
     display: o.display,
     browser,
     page,
     screen,
+    logs,
     stop: async () => {
       screen.close();
       await browser.close().catch(() => undefined);
       await xvfb.stop();
     },
   };
+}
+
+function watchLogs(page: Page, logs: string[]): void {
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') logs.push(`console.${m.type()}: ${m.text()}`);
+  });
 }
 
 /** The page's content origin on the X screen (no window manager: the window is at screenX/Y, browser UI on top). */
