@@ -5,8 +5,8 @@ import { startStack, waitFor, waitForKvm, type Stack } from './harness.ts';
 import { queryXInput, XMask } from './x-state.ts';
 
 /**
- * Issue 9 part 4, touch as a mouse, on a Pixel-class phone (playwright-core's `Pixel 7`
- * descriptor: hasTouch, isMobile, its viewport) with real CDP touch input
+ * Issue 9 part 4, touch as a mouse, on a Pixel-class phone and an iPad-class tablet (playwright-core's
+ * `Pixel 7` and `iPad (gen 7)` descriptors: hasTouch, isMobile, the viewport) with real CDP touch input
  * (`Input.dispatchTouchEvent`). Judged on the simulated target's X server: an InputOnly window
  * over the whole root logs every ButtonPress, ButtonRelease and MotionNotify (X11 protocol
  * §CreateWindow, §Events), so taps and wheel clicks that come and go between two polls are seen.
@@ -102,7 +102,13 @@ function logXEvents(display: string): Promise<{ events: XEvent[]; close(): void 
   });
 }
 
-describe('touch as a mouse on a phone (Pixel 7, CDP touch), judged on the X server', () => {
+/** A Pixel-class phone and an iPad-class tablet (issue 9 Tests), each on its own display. */
+const DEVICES = [
+  ['Pixel 7', ':105'],
+  ['iPad (gen 7)', ':106'],
+] as const;
+
+describe.each(DEVICES)('touch as a mouse on %s (CDP touch), judged on the X server', (device, display) => {
   let stack: Stack;
   let context: BrowserContext;
   let page: Page;
@@ -110,8 +116,8 @@ describe('touch as a mouse on a phone (Pixel 7, CDP touch), judged on the X serv
   let log: { events: XEvent[]; close(): void };
 
   beforeAll(async () => {
-    stack = await startStack({ display: ':105' });
-    context = await stack.browser.newContext({ ...devices['Pixel 7'] });
+    stack = await startStack({ display });
+    context = await stack.browser.newContext({ ...devices[device] });
     page = await context.newPage();
     page.on('pageerror', (e) => stack.logs.push(`phone pageerror: ${e.message}`));
     await page.goto(`${stack.url}#login=${stack.bridge.oneTimeLogin()}`);
