@@ -271,6 +271,9 @@ ensure_tls() { # dir group conf
       TLS_MODE=local-ca
       tls_local_ca "$dir" "$host"
       ca_cert=$dir/local-ca.pem ca_key=$dir/local-ca.key
+      # Its name constraint is this host's name at the time it was made.
+      tls_dns_permitted "$host" "$(tls_ca_dns_permitted "$ca_cert")" ||
+        die "the local CA $ca_cert may not sign for $host (the hostname changed since it was made). Start over with: sudo rm $dir/local-ca.pem $dir/local-ca.key, re-run, and trust the new CA again"
     fi
     put_file "$ca_cert" "$ca" 0644 root:root
     san=$(tls_san "$host" "$ca_cert")
@@ -280,8 +283,6 @@ ensure_tls() { # dir group conf
     else
       log "issuing the device certificate for $san: $reason"
       if ! tls_issue "$cert" "$key" "$ca_cert" "$ca_key" "$san" "$host" "$TLS_DAYS"; then
-        [ "$TLS_MODE" != local-ca ] ||
-          die "the local CA $ca_cert may not sign for $host (the hostname changed since it was made?). Start over with: sudo rm $dir/local-ca.pem $dir/local-ca.key, re-run, and trust the new CA again"
         die "the CA $ca_cert may not sign a certificate for $san (openssl's reason above; its name constraints must permit these names and addresses)"
       fi
       changed "$cert and $key (signed by $ca_cert)"
