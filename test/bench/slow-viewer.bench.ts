@@ -27,12 +27,14 @@ run(async () => {
   const noise = startNoiseProbe();
   const link = openSlowLink({ rateMbit: RATE_MBIT, rttMs: RTT_MS });
   try {
+    // 127.0.0.1 at any port: the Host the slow viewer sends through the delay proxy.
     const stack = await startBenchStack({
       display: DISPLAYS.target,
       width: W,
       height: H,
       fps: 30,
       host: link.hostAddr,
+      allowedHosts: ['127.0.0.1'],
     });
     const base = `http://${link.hostAddr}:${stack.port}`;
     let slowBase = base;
