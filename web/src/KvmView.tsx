@@ -36,6 +36,7 @@ function followVisualViewport(): () => void {
   const vv = window.visualViewport;
   if (!vv) return () => {};
   const apply = (): void => {
+    if (Math.abs(vv.scale - 1) > 0.01) return; // pinch-zoomed: the layout stays as it is
     document.documentElement.style.setProperty('--app-height', `${Math.round(vv.height)}px`);
     if (window.scrollY !== 0) window.scrollTo(0, 0);
   };
