@@ -1,5 +1,5 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,12 @@ import { startPwaStack, waitForServiceWorker, type PwaStack } from './pwa-stack.
 import { queryXInput, XMask } from './x-state.ts';
 
 const DISPLAY = ':107';
+
+/** Paths of every file under `dir`, relative, with '/'. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
 
 /** An export file (web/src/lib/macros/schema.ts, format version 1). */
 const exportFile = (macros: unknown[]): string => JSON.stringify({ format: 'webkvm-macros', version: 1, macros });
@@ -70,6 +76,14 @@ describe('the installed PWA: installability, offline use, and updates that relea
       '512x512 any',
       '512x512 maskable',
     ]);
+    // Every file of the build is in the precache (the worker itself aside): the shell, each
+    // layout table's chunk, the workers, the icons.
+    const precached = [...readFileSync(join(stack.webDir, 'sw.js'), 'utf8').matchAll(/"url":"([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    const built = filesUnder(stack.webDir).filter((f) => f !== 'sw.js');
+    expect(new Set(precached)).toEqual(new Set(built));
+    expect(built.filter((f) => /^assets\/(de|us|fr|jp)-[\w-]+\.js$/.test(f))).toHaveLength(4);
     for (const icon of pngs) {
       // The file is what the manifest says: a PNG of that size, served by the bridge.
       const res = await page.request.get(new URL(icon.src, stack.url).href);
@@ -137,11 +151,8 @@ describe('the installed PWA: installability, offline use, and updates that relea
     writeFileSync(join(v2, 'sw.js'), `${readFileSync(join(v2, 'sw.js'), 'utf8')}\n// version 2\n`);
     await stack.stopBridge();
     await stack.startBridge(v2);
+    // Back from the restart, the page asks for a new version by itself (BridgeNotice).
     await waitForKvm(page);
-    // What the browser does on a navigation, and register.ts every hour.
-    await page.evaluate(async () => {
-      await (await navigator.serviceWorker.getRegistration())?.update();
-    });
     const button = page.getByTestId('pwa-update');
     await button.waitFor({ timeout: 20_000 });
     expect(await button.textContent()).toBe('New version: reload');

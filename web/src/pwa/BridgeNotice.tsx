@@ -1,5 +1,6 @@
-import { createMemo, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
 import type { ConnectionInfo } from '../lib/connection.ts';
+import { checkForUpdate } from './register.ts';
 import './pwa.css';
 
 /**
@@ -8,7 +9,8 @@ import './pwa.css';
  * itself is offline. What still works offline is said too: the installed app runs from the
  * service worker's precache (the macro library, paste planning for every layout). When the
  * browser reports the network is back (`online`), it retries at once instead of waiting out
- * the backoff.
+ * the backoff. When the bridge is back, it asks for a new version of the app: a device update
+ * restarts the bridge, and the page should offer "New version: reload" right away.
  */
 export function BridgeNotice(props: { info: () => ConnectionInfo; reconnect: () => void }) {
   const [now, setNow] = createSignal(Date.now());
@@ -33,6 +35,11 @@ export function BridgeNotice(props: { info: () => ConnectionInfo; reconnect: () 
     const s = props.info().state;
     return s === 'closed' || (s === 'connecting' && was);
   }, false);
+  createEffect(
+    on(unreachable, (down, wasDown) => {
+      if (wasDown && !down) void checkForUpdate();
+    }),
+  );
   const retry = () => {
     const i = props.info();
     if (i.state !== 'closed') return 'retrying now…';

@@ -10,8 +10,9 @@
  *   "New version: reload"; `releaseThenReload()` first releases every held key and button on the
  *   target (release-hooks.ts), then posts SKIP_WAITING to the waiting worker and reloads once it
  *   controls the page (`controllerchange`), so no key is ever held across the code swap.
- * - Updates are looked for at registration, on every navigation (the browser does that), and
- *   every UPDATE_CHECK_MS while the page stays open.
+ * - Updates are looked for at registration, on every navigation (the browser does that), every
+ *   UPDATE_CHECK_MS while the page stays open, and by `checkForUpdate()` when the bridge is back
+ *   after being unreachable (BridgeNotice: a device update restarts the bridge).
  */
 import { createSignal, type Accessor } from 'solid-js';
 import { Workbox } from 'workbox-window';
@@ -71,6 +72,18 @@ export function registerServiceWorker(url = '/sw.js'): void {
       setStatus({ state: 'failed', error });
     },
   );
+}
+
+/**
+ * Asks the server for a new service worker now (a no-op before registration). A found update
+ * shows up as `updateWaiting()`; a failed check is logged, never thrown.
+ */
+export async function checkForUpdate(): Promise<void> {
+  try {
+    await workbox?.update();
+  } catch (e) {
+    console.warn('service worker update check failed', e);
+  }
 }
 
 /**
