@@ -120,7 +120,12 @@ export function Osk(props: OskProps) {
         type="button"
         tabIndex={-1}
         class="osk-key"
-        classList={{ 'osk-dead': lg()?.dead === true, 'osk-mod': modifier, 'osk-down': pressed() === true }}
+        classList={{
+          'osk-dead': lg()?.dead === true,
+          'osk-mod': modifier,
+          'osk-named': !lg()?.text || lg()?.text === ' ',
+          'osk-down': pressed() === true,
+        }}
         style={style}
         data-code={k.code}
         data-usage={k.usage}
