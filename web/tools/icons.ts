@@ -8,7 +8,9 @@
  * - icon-192.png, icon-512.png: the SVG as it is (`purpose: any`), transparent rounded corners;
  * - icon-maskable-512.png: full-bleed background with the drawing scaled to 80 % and centred, so
  *   it stays inside the maskable safe zone (a circle of 40 % radius; W3C Web App Manifest
- *   §"Icon masks", https://www.w3.org/TR/appmanifest/#icon-masks).
+ *   §"Icon masks", https://www.w3.org/TR/appmanifest/#icon-masks);
+ * - apple-touch-icon.png: 180 px, opaque and full-bleed like the maskable one (iOS rounds the
+ *   corners itself and takes its home-screen icon from this link, not from the manifest).
  *
  * The SVG is rasterised by Debian's Chromium (the one the e2e tests drive, through playwright-core),
  * so no SVG renderer is added to the build; a screenshot with `omitBackground` keeps the alpha.
@@ -34,6 +36,7 @@ export const ICONS: readonly IconSpec[] = [
   { file: 'icon-192.png', size: 192, maskable: false },
   { file: 'icon-512.png', size: 512, maskable: false },
   { file: 'icon-maskable-512.png', size: 512, maskable: true },
+  { file: 'apple-touch-icon.png', size: 180, maskable: true },
 ];
 
 /** The HTML page that draws `svg` at `size` px (maskable: on a full-bleed background, scaled). */
