@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, typeLikeAPerson, waitFor, type Stack } from './harness.ts';
+import { startStack, typeLikeAPerson, waitFor, waitForKvm, type Stack } from './harness.ts';
 
 const DISPLAY = ':114';
 const STAGES = ['grab', 'encode', 'toBridge', 'relay', 'network', 'queue', 'decode', 'draw', 'present', 'total'];
@@ -129,5 +129,49 @@ describe('stats overlay', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(statsRequests.length).toBe(before);
     expect(await page.locator('.uplot').count()).toBe(0);
+  });
+
+  it('with ?video=worker the worker opens /ws/video for the frames and the main socket gets none', async () => {
+    await page.goto(`${stack.url}?video=worker`); // the stored session logs the reloaded page in
+    await waitForKvm(page, { control: false });
+    await page.getByTestId('open-stats').click();
+    const overlay = page.getByTestId('stats-overlay');
+    await overlay.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('stats-transport').textContent()).toBe('worker socket');
+    await waitFor(
+      async () => {
+        const r = await stageRows(page);
+        const samples = Number(await overlay.getAttribute('data-samples'));
+        // queue: the worker decodes a frame in the task that received it, 0 at the timer's 0.1 ms grain.
+        const ok = r.every((x) => !x.known || x.p50 !== 0 || (x.stage === 'queue' && x.p50 === 0));
+        return samples >= 3 && ok ? r : undefined;
+      },
+      'every known stage non-zero over the worker socket',
+      30_000,
+    ).catch(async (e: unknown) => {
+      console.log(
+        `worker stats: ${JSON.stringify(await page.evaluate(() => (window as unknown as { kvm: { stats(): Promise<unknown> } }).kvm.stats()))}`,
+      );
+      throw e;
+    });
+    await page.getByTestId('copy-stats').click();
+    await page.getByTestId('copy-status').filter({ hasText: 'Copied' }).waitFor({ timeout: 20_000 });
+    const snap = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as {
+      page: { transport: string; control: { you: number } | null };
+      worker: { transport: string; framesPainted: number; socket: { state: string } | null };
+      bridge: { viewers: { id: number; transport: string; framesSent: number }[] };
+      viewer: { transport: string; framesSent: number } | null;
+    };
+    console.log(`worker transport viewers: ${JSON.stringify(snap.bridge.viewers)}`);
+    expect([snap.page.transport, snap.worker.transport, snap.worker.socket?.state]).toEqual([
+      'worker',
+      'worker',
+      'open',
+    ]);
+    expect(snap.worker.framesPainted).toBeGreaterThan(0);
+    expect(snap.viewer?.transport).toBe('video');
+    expect(snap.viewer?.framesSent).toBeGreaterThan(0);
+    const main = snap.bridge.viewers.find((v) => v.transport === 'main' && v.id === snap.page.control?.you);
+    expect(main?.framesSent ?? 0).toBe(0); // 'no-video' in the main socket's hello
   });
 });
