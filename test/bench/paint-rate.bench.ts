@@ -8,7 +8,9 @@
  * - headful, the tab hidden behind another tab (document.visibilityState 'hidden');
  * - headless (as the e2e tests run it);
  * - headful, visible, with two CPU hogs beside it for the length of the case (a busy 2-core machine);
- * - headful, visible, 1920x1080.
+ * - headful, visible, 1920x1080;
+ * - headful, visible, 1280x720 with the sim's encoder as it was before 4d0737b (frame-threaded,
+ *   constant frame rate with repeats), i.e. a plain `npm start` when the 9 fps was seen.
  * `npm run bench:paint-rate [-- --short]`; BENCH_SECONDS per case.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,6 +28,8 @@ interface Counters {
   framesReceived: number;
   framesPainted: number;
   framesRepeated?: number;
+  framesDropped?: number;
+  framesOverdrawn?: number;
   decodeMs: { p50: number; p95: number };
 }
 
@@ -44,17 +48,24 @@ async function measure(name: string, page: Page, onScreen?: Viewer, size = { w: 
   const c1 = await counters(page);
   await watch?.stop();
   const secs = (to - from) / 1000;
-  const rate = (k: 'framesReceived' | 'framesPainted' | 'framesRepeated') => ((c1[k] ?? 0) - (c0[k] ?? 0)) / secs;
+  const rate = (k: 'framesReceived' | 'framesPainted' | 'framesRepeated' | 'framesDropped' | 'framesOverdrawn') =>
+    ((c1[k] ?? 0) - (c0[k] ?? 0)) / secs;
   const screen = watch ? `, on screen ${f1(summarize(watch.paints, from, to).fps)}` : '';
   console.log(
     `${name}: source ${f1(await sourceFps(page))} fps, reached the worker ${f1(rate('framesReceived'))}, ` +
-      `painted ${f1(rate('framesPainted'))} (+${f1(rate('framesRepeated'))} repeats)${screen}; ` +
+      `painted ${f1(rate('framesPainted'))} (+${f1(rate('framesRepeated'))} repeats; replaced while pending ` +
+      `${f1(rate('framesDropped'))}, drawn over ${f1(rate('framesOverdrawn'))})${screen}; ` +
       `decode p50 ${f1(c1.decodeMs.p50)} p95 ${f1(c1.decodeMs.p95)} ms; visibility ${await visibility(page)}`,
   );
 }
 
-async function withStack<T>(w: number, h: number, fn: (s: BenchStack) => Promise<T>): Promise<T> {
-  const s = await startBenchStack({ display: DISPLAYS.target, width: w, height: h, fps: 30 });
+async function withStack<T>(
+  w: number,
+  h: number,
+  fn: (s: BenchStack) => Promise<T>,
+  legacyEncoder = false,
+): Promise<T> {
+  const s = await startBenchStack({ display: DISPLAYS.target, width: w, height: h, fps: 30, legacyEncoder });
   try {
     return await fn(s);
   } finally {
@@ -104,6 +115,20 @@ run(async () => {
       await v.stop();
     }
   });
+  await withStack(
+    1280,
+    720,
+    async (stack) => {
+      const v = await startViewer({ display: DISPLAYS.a, width: 1280, height: 880 });
+      try {
+        await openPwa(v.page, `http://127.0.0.1:${stack.port}`, await stack.login(), '', v.logs);
+        await measure('headful visible, encoder before 4d0737b (frame threads, CFR repeats)', v.page, v);
+      } finally {
+        await v.stop();
+      }
+    },
+    true,
+  );
   noise.stop();
   console.log(noise.report('paint-rate'));
 });

@@ -36,7 +36,23 @@ export interface BenchStackOptions {
   /** Bridge listen address, default 127.0.0.1. */
   host?: string;
   allowedHosts?: string[];
+  /**
+   * The sim's encoder as it was before 4d0737b: without `-threads 1` (frame-threaded, about two
+   * frames held) and without `-fps_mode vfr` (constant frame rate: byte-identical repeats, in
+   * bursts, whenever ffmpeg falls behind). For the 9-fps question.
+   */
+  legacyEncoder?: boolean;
   log?: (line: string) => void;
+}
+
+/** argv without `-threads 1` and `-fps_mode vfr`. */
+function legacyArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === '-threads' && argv[i + 1] === '1') || (argv[i] === '-fps_mode' && argv[i + 1] === 'vfr')) i++;
+    else out.push(argv[i]!);
+  }
+  return out;
 }
 
 const TSX = ['--import', 'tsx'];
@@ -80,9 +96,10 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
 
   let tee: http.Server | undefined;
   let teeUrl: string | undefined;
-  let video: unknown = { kind: 'command', argv: sim.videoCommand };
+  const argv = o.legacyEncoder ? legacyArgv(sim.videoCommand) : sim.videoCommand;
+  let video: unknown = { kind: 'command', argv };
   if (o.tee) {
-    const ff = spawn(sim.videoCommand[0]!, sim.videoCommand.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const ff = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(ff);
     const clients = new Set<http.ServerResponse>();
     ff.stdout.on('data', (chunk: Buffer) => {
