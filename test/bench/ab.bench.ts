@@ -14,7 +14,7 @@ import { startBenchStack } from './lib/stack.ts';
 import { f0, f1, startNoiseProbe } from './lib/stats.ts';
 import { locateCanvasStrip, startViewer } from './lib/viewer.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 6 : 20));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 4 : 20));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SHORT ? 1 : 2));
 const W = 1280;
 const H = 720;

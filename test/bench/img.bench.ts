@@ -24,7 +24,7 @@ import { startBenchStack } from './lib/stack.ts';
 import { f0, f1, startNoiseProbe } from './lib/stats.ts';
 import { locateCanvasStrip, locateImgStrip, startViewer } from './lib/viewer.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 8 : 30));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 5 : 30));
 
 interface VideoStatsLike {
   framesReceived: number;

@@ -22,7 +22,7 @@ import { startBenchStack, type BenchStack } from './lib/stack.ts';
 import { f1, startNoiseProbe } from './lib/stats.ts';
 import { locateCanvasStrip, startViewer, type Viewer } from './lib/viewer.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 5 : 12));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 4 : 12));
 
 interface Counters {
   framesReceived: number;

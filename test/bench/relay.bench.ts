@@ -18,7 +18,7 @@ import { DISPLAYS, prepare, run, SHORT, sleep } from './lib/common.ts';
 import { startBenchStack } from './lib/stack.ts';
 import { f1, pct, startNoiseProbe } from './lib/stats.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 8 : 30));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SHORT ? 5 : 30));
 const VIEWERS = 4;
 const now = () => performance.timeOrigin + performance.now();
 
