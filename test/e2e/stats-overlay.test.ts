@@ -94,6 +94,8 @@ describe('stats overlay', () => {
     expect(Number(await page.getByTestId('stats-bandwidth').getAttribute('data-bps'))).toBeGreaterThan(0);
     expect(Number(await page.getByTestId('stats-rtt').getAttribute('data-ms'))).toBeGreaterThan(0);
     expect(await page.locator('.stats-overlay .uplot').count()).toBe(3);
+    // STATS_OVERLAY_SHOT=<file.png>: keep a picture of the overlay (docs, reviews).
+    if (process.env.STATS_OVERLAY_SHOT) await overlay.screenshot({ path: process.env.STATS_OVERLAY_SHOT });
     expect(statsRequests.length).toBeGreaterThan(0); // the bridge's side, with the session's token
   });
 
@@ -173,5 +175,31 @@ describe('stats overlay', () => {
     expect(snap.viewer?.framesSent).toBeGreaterThan(0);
     const main = snap.bridge.viewers.find((v) => v.transport === 'main' && v.id === snap.page.control?.you);
     expect(main?.framesSent ?? 0).toBe(0); // 'no-video' in the main socket's hello
+  });
+
+  it("the worker's video socket reconnects by itself after a network outage", async () => {
+    type S = { framesPainted: number; socket: { state: string; reconnects: number } | null };
+    const workerStats = () => page.evaluate(() => (window as unknown as { kvm: { stats(): Promise<S> } }).kvm.stats());
+    expect((await workerStats()).socket?.state).toBe('open');
+    await stack.outage(async () => {
+      await waitFor(
+        async () => ((await workerStats()).socket?.state !== 'open' ? true : undefined),
+        'the video socket to notice the outage',
+        20_000,
+      );
+    });
+    const back = await waitFor(
+      async () => {
+        const s = await workerStats();
+        return s.socket?.state === 'open' && s.socket.reconnects >= 1 ? s : undefined;
+      },
+      'the video socket open again',
+      30_000,
+    );
+    await waitFor(
+      async () => ((await workerStats()).framesPainted > back.framesPainted ? true : undefined),
+      'frames painted after the reconnect',
+      20_000,
+    );
   });
 });
