@@ -140,6 +140,22 @@ describe('touch source (fake canvas box; the real one runs in test/e2e/touch.tes
     expect(s.ctl.heldButtons()).toBe(0);
   });
 
+  it('Trackpad while zoomed: the picture pans so the pointer stays in view', () => {
+    const s = setup('trackpad');
+    s.setZoom({ scale: 2, x: 0, y: 0 }); // shows the top-left quarter: box 0..512 × 0..384
+    s.ctl.moveAbs(16000, 8000, 'mouse'); // drawn at about 1000 × 375: outside
+    const t0 = Date.now();
+    s.fire('pointerdown', { x: 100, y: 100, t: t0 });
+    s.fire('pointermove', { x: 120, y: 100, t: t0 + 200 });
+    const last = s.abs().at(-1)!;
+    const drawnX = (last.x / 32767) * 1024 * 2 + s.zoom().x;
+    const drawnY = (last.y / 32767) * 768 * 2 + s.zoom().y;
+    expect(drawnX).toBeGreaterThanOrEqual(24);
+    expect(drawnX).toBeLessThanOrEqual(1024 - 24 + 0.001);
+    expect(drawnY).toBeGreaterThanOrEqual(24);
+    expect(drawnY).toBeLessThanOrEqual(768 - 24 + 0.001);
+  });
+
   it('Trackpad: a tap clicks where the pointer is, not at the finger', () => {
     const s = setup('trackpad');
     s.ctl.moveAbs(1000, 2000, 'mouse');

@@ -4,6 +4,7 @@ import {
   clampZoom,
   clientToAbsoluteZoomed,
   IDENTITY,
+  keepInView,
   MAX_SCALE,
   panZoom,
   pinchZoom,
@@ -46,6 +47,14 @@ describe('zoom math', () => {
     const r = panZoom({ scale: 2, x: -390, y: -150 }, -30, 20, box);
     expect(r.zoom).toEqual({ scale: 2, x: -400, y: -130 });
     expect(r.rest).toEqual({ dx: -20, dy: 0 });
+  });
+
+  it('pans the least that keeps a point in view, and not at all when it is', () => {
+    const z = { scale: 2, x: -200, y: -150 }; // shows box points 100..300 × 75..225
+    expect(keepInView(z, 200, 150, box, 20)).toEqual(z);
+    // Point x 310 is drawn at 420, past the right edge: drawn at 380 (20 px inside) after the pan.
+    expect(keepInView(z, 310, 150, box, 20)).toEqual({ scale: 2, x: -240, y: -150 });
+    expect(keepInView(z, 0, 0, box, 20)).toEqual({ scale: 2, x: 0, y: 0 }); // clamped at the edges
   });
 
   it('writes the CSS transform, none at 1:1', () => {

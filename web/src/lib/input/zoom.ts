@@ -56,6 +56,21 @@ export function panZoom(
   return { zoom, rest: { dx: dx - (zoom.x - z.x), dy: dy - (zoom.y - z.y) } };
 }
 
+/**
+ * Pans the least that draws the untransformed box's point (px, py) at least `margin` CSS px inside
+ * the viewport (the trackpad pointer stays in view while zoomed); edges clamp as always.
+ */
+export function keepInView(z: ZoomState, px: number, py: number, box: Size, margin: number): ZoomState {
+  const follow = (t: number, p: number, size: number): number => {
+    const drawn = p * z.scale + t;
+    const m = Math.min(margin, size / 2);
+    if (drawn < m) return t + (m - drawn);
+    if (drawn > size - m) return t - (drawn - (size - m));
+    return t;
+  };
+  return clampZoom({ scale: z.scale, x: follow(z.x, px, box.width), y: follow(z.y, py, box.height) }, box);
+}
+
 /** A viewport point (CSS px from its top-left) → the same point on the untransformed box. */
 export function unzoomPoint(z: ZoomState, px: number, py: number): { x: number; y: number } {
   return { x: (px - z.x) / z.scale, y: (py - z.y) / z.scale };

@@ -6,7 +6,8 @@
  *   clicks there, a long press right-clicks, double-tap-and-drag drags, a two-finger tap
  *   right-clicks, a two-finger drag pans the zoomed picture and the rest scrolls (wheel and pan).
  * - Trackpad: the pointer moves from where it is by the finger's motion with acceleration
- *   ({@link trackpadGain}); taps click where the pointer is; a two-finger drag scrolls.
+ *   ({@link trackpadGain}); taps click where the pointer is; a two-finger drag scrolls; while
+ *   zoomed, the picture pans to keep the pointer in view.
  * In both, a pinch zooms and pans the picture locally and a two-finger double tap goes back to 1:1.
  * `pointercancel` releases every button the touch source holds. Mouse and pen events are left to
  * the other sources: touch events are handled in the capture phase and stopped there.
@@ -14,11 +15,14 @@
 import { ABS_MAX, MouseButton } from '../../../../../protocol/reports.ts';
 import type { ControllerClock, InputController } from '../controller.ts';
 import { displayedVideoRect, makeWheelAccumulator, type Rect, type Size } from '../pointer.ts';
-import { clientToAbsoluteZoomed, IDENTITY, isZoomed, panZoom, pinchZoom, type ZoomState } from '../zoom.ts';
+import { clientToAbsoluteZoomed, IDENTITY, isZoomed, keepInView, panZoom, pinchZoom, type ZoomState } from '../zoom.ts';
 import { makeTouchGestures, type Gesture } from './touch-gestures.ts';
 
 export type TouchMode = 'direct' | 'trackpad';
 export const TOUCH_MODES: readonly TouchMode[] = ['direct', 'trackpad'];
+
+/** Trackpad mode while zoomed: the pointer is kept at least this far (CSS px) inside the view. */
+export const FOLLOW_MARGIN_PX = 24;
 
 /** CSS px of two-finger motion per wheel detent. */
 export const SCROLL_PX_PER_DETENT = 30;
@@ -87,6 +91,13 @@ export function attachTouchSource(surface: HTMLElement, ctl: InputController, op
     const p = padPos();
     pad = { x: clampAbs(p.x + dx * unitsX), y: clampAbs(p.y + dy * unitsY) };
     moveTo(pad);
+    if (isZoomed(opts.zoom())) {
+      // The picture follows the pointer, so it never leaves the zoomed view.
+      const vp = opts.viewport();
+      const px = pic.left - vp.left + (pad.x / ABS_MAX) * pic.width;
+      const py = pic.top - vp.top + (pad.y / ABS_MAX) * pic.height;
+      opts.setZoom(keepInView(opts.zoom(), px, py, box(), FOLLOW_MARGIN_PX));
+    }
   };
 
   const scroll = (x: number, y: number, dx: number, dy: number): void => {
