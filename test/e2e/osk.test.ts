@@ -277,6 +277,7 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
     it('holds Shift under a long press while another finger types', async () => {
       await heldBy(0, 'ShiftLeft');
       expect(await keyLoc(page, 'ShiftLeft').getAttribute('aria-pressed')).toBe('true');
+      expect(await keyLoc(page, 'KeyA').getAttribute('data-legend')).toBe('A');
       await type('ab');
       await f.lift(0);
       await type('c');
@@ -342,6 +343,19 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
       await line('Aaxc');
     });
 
+    it("shows the target's Caps Lock LED on the key and in the legends", async () => {
+      await f.tap('CapsLock');
+      await page.locator('[data-testid="osk-board"] [data-code="CapsLock"][data-led="on"]').waitFor();
+      expect(await keyLoc(page, 'KeyA').getAttribute('data-legend')).toBe('A');
+      expect(await keyLoc(page, 'Semicolon').getAttribute('data-legend')).toBe('Ö');
+      await type('ab');
+      await f.tap('CapsLock');
+      await page.locator('[data-testid="osk-board"] [data-code="CapsLock"][data-led="off"]').waitFor();
+      expect(await keyLoc(page, 'KeyA').getAttribute('data-legend')).toBe('a');
+      await type('c');
+      await line('ABc');
+    });
+
     it('forgets a latch when the page loses focus', async () => {
       await f.tap('ShiftLeft');
       expect(await stateOf(page, 'ShiftLeft')).toBe('latched');
@@ -366,6 +380,19 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
     it('leaves the picture unobstructed at tablet and phone sizes (screenshots)', async () => {
       await page.screenshot({ path: join(SHOTS, 'osk-tablet.png') });
       await expectPictureAbove(page);
+      // Larger keys take room from the picture, never cover it; hiding gives it all back.
+      const before = (await page.getByTestId('osk-board').boundingBox())!.height;
+      await page.getByTestId('osk-larger').click();
+      await waitFor(
+        async () => ((await page.getByTestId('osk-board').boundingBox())!.height > before ? true : undefined),
+        'larger keys',
+      );
+      await expectPictureAbove(page);
+      await page.getByTestId('osk-smaller').click();
+      const withOsk = (await page.locator('#screen').boundingBox())!.height;
+      await page.getByTestId('osk-close').click();
+      await page.getByTestId('osk').waitFor({ state: 'detached' });
+      expect((await page.locator('#screen').boundingBox())!.height).toBeGreaterThan(withOsk);
       const phone = await openOnDevice(stack, 'Pixel 7');
       try {
         await openOsk(phone.page, 'de');
