@@ -400,7 +400,14 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
         await phone.page.getByTestId('osk-extras').waitFor();
         await phone.page.screenshot({ path: join(SHOTS, 'osk-phone.png') });
         await expectPictureAbove(phone.page);
-        await phone.page.getByTestId('osk-extras-page').click();
+        // The extras row types through the same controller: a, Tab, b (touch taps on the phone).
+        const board = (code: string) => phone.page.locator(`[data-testid="osk-board"] [data-code="${code}"]`);
+        await board('KeyA').tap();
+        await phone.page.locator('[data-testid="osk-extras"] [data-code="Tab"]').tap();
+        await board('KeyB').tap();
+        await board('Enter').tap();
+        expect(await arrived('a\tb\n')).toBe('a\tb\n');
+        await phone.page.getByTestId('osk-extras-page').tap();
         await phone.page.locator('[data-testid="osk-extras"] [data-code="F12"]').waitFor();
       } finally {
         await phone.context.close();
