@@ -215,7 +215,7 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
     }
   });
 
-  it('serves the PWA over TLS as user webkvm on port 443 with only CAP_NET_BIND_SERVICE', () => {
+  it('serves the PWA over TLS as user webkvm on port 443 and the CA page on port 80, with only CAP_NET_BIND_SERVICE', () => {
     // What the unit does, minus systemd (not running in a chroot): same user, cwd, config and
     // capability. The certificate is trusted for 127.0.0.1, proving its SAN and key pair.
     const script = `
@@ -234,6 +234,16 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
           .catch(() => process.exit(1))" 2>/dev/null; then ok=0; break; fi
         sleep 0.5
       done
+      # Port 80: the CA page offers ca.pem, and anything else goes to HTTPS.
+      node -e "
+        (async () => {
+          const ca = await fetch('http://127.0.0.1/ca.pem');
+          const pem = await ca.text();
+          const same = pem.trim() === require('fs').readFileSync('/etc/webkvm/tls/ca.pem', 'utf8').trim();
+          const other = await fetch('http://127.0.0.1/app?x=1', { redirect: 'manual' });
+          console.log('ca-page', ca.status, ca.headers.get('content-type'), same ? 'same-ca' : 'other-ca');
+          console.log('redirect', other.status, other.headers.get('location'));
+        })().catch((e) => { console.log('ca-page error', e.message); })" || true
       echo "uid $(awk '/^Uid/ {print $2}' /proc/$pid/status)"
       kill $pid; wait $pid || true
       cat /tmp/bridge.log >&2
@@ -241,6 +251,8 @@ describe('deploy/install.sh in a Debian Bookworm root', () => {
     const r = chroot.runIsolated(['bash', '-c', script]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('status 200 html');
+    expect(r.stdout).toContain('ca-page 200 application/x-x509-ca-cert same-ca');
+    expect(r.stdout).toContain('redirect 308 https://127.0.0.1/app?x=1');
     const uid = expectOk(chroot.run(['id', '-u', 'webkvm']), 'id').stdout.trim();
     expect(r.stdout).toContain(`uid ${uid}`);
     expect(r.stderr).toMatch(/listening on https:\/\/0\.0\.0\.0:443/);

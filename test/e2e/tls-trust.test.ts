@@ -154,6 +154,13 @@ describe('TLS trust: the local CA from the deploy scripts makes the PWA installa
     // The CA page (here on a free port instead of 80): the page, then the DER download.
     await page.goto(caUrl);
     expect(await page.locator('h1').textContent()).toBe("Trust this KVM's certificate");
+    // Its one inline style applies: the CSP's hash matches it (nothing else may run there).
+    expect(
+      await page
+        .locator('a.dl')
+        .first()
+        .evaluate((a) => getComputedStyle(a).backgroundColor),
+    ).toBe('rgb(26, 95, 180)');
     expect(await page.locator('body').textContent()).toContain(
       execFileSync('openssl', ['x509', '-in', join(tlsDir, 'ca.pem'), '-noout', '-fingerprint', '-sha256'], {
         encoding: 'utf8',
