@@ -5,7 +5,8 @@
  * source fps from video-status and, where the window is on screen, the paints read off the X
  * screen with the pixel clock:
  * - headful, visible (a window on its own Xvfb display);
- * - headful, the tab hidden behind another tab (document.visibilityState 'hidden');
+ * - headful, another window brought up over it (Playwright's Chromium switches keep the page
+ *   'visible' and unthrottled, so this is occlusion without backgrounding; the line says which);
  * - headless (as the e2e tests run it);
  * - headful, visible, with two CPU hogs beside it for the length of the case (a busy 2-core machine);
  * - headful, visible, 1920x1080;
@@ -85,7 +86,7 @@ run(async () => {
       const other = await v.page.context().newPage();
       await other.goto('about:blank');
       await other.bringToFront();
-      await measure('headful, tab hidden behind another tab', v.page);
+      await measure('headful, another window over it', v.page);
       await other.close();
       await v.page.bringToFront();
       const hogs: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
