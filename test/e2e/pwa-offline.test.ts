@@ -93,6 +93,9 @@ describe('the installed PWA: installability, offline use, and updates that relea
     }
     // The install offer is ours to show: the page kept beforeinstallprompt.
     await page.getByTestId('pwa-install').waitFor({ timeout: 20_000 });
+    // Installed (the event Chromium fires once the app is installed): the button goes for good.
+    await page.evaluate(() => window.dispatchEvent(new Event('appinstalled')));
+    await page.getByTestId('pwa-install').waitFor({ state: 'detached', timeout: 5000 });
   });
 
   it('opens offline with the bridge stopped: lists, edits, imports and exports macros, plans a paste, says the bridge is unreachable; reconnects when the bridge is back', async () => {
