@@ -223,6 +223,46 @@ describe('GET /ws/video: the video-only socket', () => {
   });
 });
 
+describe('skipped on the wire', () => {
+  it('accounts for every seq gap of a slow viewer: next.seq - prev.seq - 1 = next.skipped', async () => {
+    const b = await start({
+      kind: 'command',
+      argv: [
+        'ffmpeg',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=1280x720:rate=20,noise=alls=60:allf=t',
+        '-q:v',
+        '3',
+        '-f',
+        'mpjpeg',
+        '-',
+      ],
+    });
+    const slow = await open(b, '/ws/video');
+    await until('a first frame', () => slow.frames().length >= 1, 20_000);
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause(); // stop reading: TCP backs up, the bridge skips frames for this viewer
+    await until('frames skipped', () => b.counters.get('video.skipped_backpressure') >= 10, 20_000);
+    socket.resume();
+    // What TCP had buffered arrives first; the frame the bridge kept for the drain says how many it skipped.
+    const skippedSum = () => slow.frames().reduce((n, f) => n + f.skipped, 0);
+    await until('the frame that reports the skips', () => skippedSum() >= 10, 20_000);
+    const frames = slow.frames();
+    for (let i = 1; i < frames.length; i++)
+      expect(frames[i]!.seq - frames[i - 1]!.seq - 1, `frame ${frames[i]!.seq}`).toBe(frames[i]!.skipped);
+    const total = frames.reduce((n, f) => n + f.skipped, 0);
+    expect(total).toBeGreaterThanOrEqual(10);
+    const [viewer] = (await stats(b)).viewers;
+    expect(viewer!.framesSkipped + viewer!.framesDropped).toBeGreaterThanOrEqual(total);
+  });
+});
+
 describe("the main socket's 'no-video' capability and per-viewer stats", () => {
   it("gives a 'no-video' /ws no frames while its /ws/video and a plain /ws get them; /api/stats lists both viewers", async () => {
     const b = await start();
