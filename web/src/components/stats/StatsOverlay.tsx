@@ -75,14 +75,20 @@ function makeChart(
   const opts: uPlot.Options = {
     width: CHART_WIDTH,
     height: 110,
-    legend: { show: true },
+    legend: { show: true, live: false },
     cursor: { show: false },
     scales: {
       x: { time: true },
       ...Object.fromEntries(spec.axes.map((a) => [a.scale, { range: (_u, _min, max) => [0, Math.max(1, max)] }])),
     },
     axes: [
-      { stroke: '#aaa', grid: { stroke: '#333' }, ticks: { stroke: '#333' } },
+      {
+        stroke: '#aaa',
+        grid: { stroke: '#333' },
+        ticks: { stroke: '#333' },
+        // Seconds before the newest sample: "-30 s" reads better than clock times over one minute.
+        values: (u, splits) => splits.map((t) => `${Math.round(t - (u.data[0].at(-1) ?? t))} s`),
+      },
       ...spec.axes.map((a) => ({
         scale: a.scale,
         label: a.label,
@@ -137,7 +143,10 @@ export function StatsOverlay(props: {
     return sampler.latest();
   };
   const v = (): VideoStats | null => latest().video;
-  const last = () => sampler.history().at(-1);
+  const last = () => {
+    tick();
+    return sampler.history().at(-1);
+  };
   const sourceKnown = () => v()?.last?.captureSource === 1;
 
   const copy = async () => {
