@@ -58,8 +58,9 @@ function selfSigned(
   const key = join(dir, `${name}.key`);
   execFileSync('bash', [
     '-c',
-    `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=${name}" -keyout "${key}" 2>/dev/null |
-     openssl x509 -req -signkey "${key}" -days ${opts.days ?? 30} -out "${cert}" -extfile <(printf '%s\\n' \
+    // Two steps, not a pipe: x509 -signkey must not read the key before req has written it.
+    `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=${name}" -keyout "${key}" -out "${cert}.csr" 2>/dev/null &&
+     openssl x509 -req -in "${cert}.csr" -signkey "${key}" -days ${opts.days ?? 30} -out "${cert}" -extfile <(printf '%s\\n' \
        "basicConstraints=critical,CA:${opts.ca ? 'TRUE' : 'FALSE'}" "subjectAltName=DNS:${name}") 2>/dev/null`,
   ]);
   return { cert, key };
