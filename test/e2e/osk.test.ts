@@ -333,6 +333,10 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
 
     it('chords a physical Shift with an OSK key, and holds two fingers on two keys', async () => {
       await page.keyboard.down('Shift');
+      await waitFor(
+        async () => ((await keyLoc(page, 'KeyA').getAttribute('data-legend')) === 'A' ? true : undefined),
+        'the Shift legends',
+      );
       await f.tap('KeyA');
       await page.keyboard.up('Shift');
       await type('a');

@@ -84,11 +84,21 @@ export function Osk(props: OskProps) {
   const legends = createMemo(() => (props.layout ? legendsFor(props.layout) : new Map()));
   const level3 = () => props.layout?.level3 ?? null;
   const state = (usage: number): ModifierState => (tick(), input.mods.state(usage));
+  // Physical modifiers count for the legends too (a held physical Shift shows the Shift level):
+  // the controller knows what every source holds; key events on the window say when to look.
+  const onKey = (): void => void setTick((t) => t + 1);
+  window.addEventListener('keydown', onKey);
+  window.addEventListener('keyup', onKey);
+  onCleanup(() => {
+    window.removeEventListener('keydown', onKey);
+    window.removeEventListener('keyup', onKey);
+  });
+  const on = (u: number): boolean => input.mods.active(u) || props.controller.isHeld(u);
   const levelState = () => {
     tick();
     return {
-      shift: SHIFTS.some((u) => input.mods.active(u)),
-      altgr: level3() !== null && input.mods.active(level3()!),
+      shift: SHIFTS.some(on),
+      altgr: level3() !== null && on(level3()!),
       capsLock: (props.leds() & Led.CapsLock) !== 0,
     };
   };
