@@ -87,7 +87,12 @@ function makeChart(
         grid: { stroke: '#333' },
         ticks: { stroke: '#333' },
         // Seconds before the newest sample: "-30 s" reads better than clock times over one minute.
-        values: (u, splits) => splits.map((t) => `${Math.round(t - (u.data[0].at(-1) ?? t))} s`),
+        values: (u, splits) => {
+          const xs = u.data[0];
+          const newest = xs.at(-1) ?? 0;
+          const digits = newest - (xs[0] ?? newest) < 10 ? 1 : 0;
+          return splits.map((t) => `${(t - newest).toFixed(digits)} s`);
+        },
       },
       ...spec.axes.map((a) => ({
         scale: a.scale,
