@@ -3,7 +3,7 @@
  * from BRIDGE_CONFIG / PORT / HOST (see config.ts). Exits non-zero on a config or listen error.
  */
 import { ConfigError, loadConfig } from './config.ts';
-import { openCaPage } from './http/ca-page.ts';
+import { openCaPage, type CaPage } from './http/ca-page.ts';
 import { startBridge } from './server.ts';
 
 async function main(): Promise<void> {
@@ -15,10 +15,19 @@ async function main(): Promise<void> {
       `[bridge] no admin account yet (${config.auth?.usersFile}): only the setup page works; ` +
         'get a one-time setup link with "sudo webkvm-user setup-link" (or "npm run user -- setup-link")',
     );
+  let caPage: CaPage | undefined;
+  const stop = (signal: string): void => {
+    console.log(`[bridge] ${signal}: releasing keys and stopping`);
+    caPage?.close();
+    void bridge.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
   // Port 80: the CA certificate and a redirect to HTTPS, for names the HTTPS side answers to.
-  const caPage =
-    config.caPage &&
-    (await openCaPage(
+  if (config.caPage && !config.tls)
+    console.log('[bridge] caPage is set but tls is not: no CA page (it redirects to HTTPS)');
+  else if (config.caPage)
+    caPage = await openCaPage(
       config.caPage,
       {
         host: config.host,
@@ -27,14 +36,8 @@ async function main(): Promise<void> {
         counters: bridge.counters,
       },
       (line) => console.log(`[bridge] ${line}`),
-    ));
-  const stop = (signal: string): void => {
-    console.log(`[bridge] ${signal}: releasing keys and stopping`);
-    caPage?.close();
-    void bridge.close().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+      90_000,
+    );
 }
 
 main().catch((e: unknown) => {

@@ -232,4 +232,17 @@ describe('the CA page without a CA, and from config', () => {
     missing?.close();
     notCa?.close();
   });
+
+  it('retries a busy port for listenRetryMs and takes it once it is free (a restart with TIME_WAIT)', async () => {
+    const lines: string[] = [];
+    const ctx = { host: '127.0.0.1', httpsPort: 443, nameAllowed: () => true };
+    const first = await startCaPage({ ...ctx, port: 0 });
+    setTimeout(() => first.close(), 1200);
+    const second = await openCaPage({ port: first.port }, ctx, (l) => lines.push(l), 10_000);
+    expect(second?.port).toBe(first.port);
+    expect(lines.join('\n')).toMatch(
+      /retrying for 10 s[\s\S]*CA page on http:\/\/127\.0\.0\.1:\d+\/ \(redirect only\)/,
+    );
+    second?.close();
+  });
 });

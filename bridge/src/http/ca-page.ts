@@ -220,13 +220,16 @@ export async function startCaPage(opts: CaPageOptions): Promise<CaPage> {
 
 /**
  * The bridge's CA page from its config: reads `caFile` (a missing file means "redirect only",
- * said once in the log) and listens. A port that cannot be bound or a file that is not a CA
- * certificate is logged and leaves HTTPS running without the page: the KVM matters more.
+ * said once in the log) and listens, retrying a busy port for `listenRetryMs` (the previous run's
+ * connections in TIME_WAIT after a restart; uWS binds without SO_REUSEADDR). A port still busy
+ * after that, or a file that is not a CA certificate, is logged and leaves HTTPS running without
+ * the page: the KVM matters more.
  */
 export async function openCaPage(
   cfg: CaPageConfig,
   ctx: { host: string; httpsPort: number; nameAllowed: (name: string) => boolean; counters?: Counters },
   log: (line: string) => void,
+  listenRetryMs = 0,
 ): Promise<CaPage | undefined> {
   let ca: OfferedCa | undefined;
   if (cfg.caFile) {
@@ -237,12 +240,21 @@ export async function openCaPage(
       log(`CA page: no CA to offer from ${cfg.caFile} (${why}); port ${cfg.port} only redirects to HTTPS`);
     }
   }
-  try {
-    const page = await startCaPage({ ...ctx, port: cfg.port, ca });
-    log(`CA page on http://${ctx.host}:${page.port}/ ${ca ? `offers ${ca.fingerprint256}` : '(redirect only)'}`);
-    return page;
-  } catch (e) {
-    log(`CA page off: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
+  const end = Date.now() + listenRetryMs;
+  for (let tries = 0; ; tries++) {
+    try {
+      const page = await startCaPage({ ...ctx, port: cfg.port, ca });
+      log(`CA page on http://${ctx.host}:${page.port}/ ${ca ? `offers ${ca.fingerprint256}` : '(redirect only)'}`);
+      return page;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      if (Date.now() >= end) {
+        log(`CA page off: ${why}`);
+        return undefined;
+      }
+      ctx.counters?.inc('http.ca_page.listen_retry');
+      if (tries === 0) log(`CA page: ${why}; retrying for ${Math.round(listenRetryMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
