@@ -15,7 +15,8 @@ import { firstDifference, readAppended, switchTargetLayout } from '../layouts-e2
 import { startStack, typeLikeAPerson, waitFor, waitForKvm, type Stack } from './harness.ts';
 import { queryXInput, XMask } from './x-state.ts';
 
-const DISPLAY = ':101';
+/** OSK_DISPLAY: another free display (H1 owns :101 and :102). */
+const DISPLAY = process.env.OSK_DISPLAY ?? ':101';
 const LAYOUTS = ['us', 'de', 'fr', 'gb', 'jp', 'ru'];
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 
