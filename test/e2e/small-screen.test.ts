@@ -30,7 +30,7 @@ function overflow(page: Page) {
       return false;
     };
     const bad: string[] = [];
-    for (const el of document.querySelectorAll('body *')) {
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (getComputedStyle(el).visibility === 'hidden' || clipped(el)) continue;
@@ -50,7 +50,7 @@ function overflow(page: Page) {
 function toolbarControls(page: Page) {
   return page.evaluate(() => {
     const items = document.querySelector('[data-testid="toolbar-items"]')!;
-    return [...items.querySelectorAll('button, select, input')].map((el) => {
+    return Array.from(items.querySelectorAll('button, select, input')).map((el) => {
       const r = el.getBoundingClientRect();
       const shown =
         r.width > 0 &&
