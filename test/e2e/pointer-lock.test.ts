@@ -24,7 +24,7 @@ describe('pointer lock: the relative mouse', () => {
     const box = (await page.locator('#screen').boundingBox())!;
     // Somewhere known first, with the absolute mouse.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const start = await waitFor(async () => {
+    await waitFor(async () => {
       const s = await queryXInput(sim.display);
       return Math.abs(s.x - 512) <= 2 && Math.abs(s.y - 384) <= 2 ? s : undefined;
     }, 'the pointer at the centre of the target');
@@ -37,9 +37,20 @@ describe('pointer lock: the relative mouse', () => {
     const releasesBefore = bridge.counters.get('hid.release_all');
 
     // Under the lock the page sees movementX/Y only; the target must follow by the same amounts.
-    // The toolbar click left the real mouse on the button: moves are relative to there.
+    // The toolbar click left the real mouse on the button's centre, at a fractional CSS position,
+    // and Chromium reports fractional movement that the controller carries: first a move to whole
+    // pixels, and the target's pointer after it is where the judged moves start.
     const btn = (await page.getByTestId('pointer-lock').boundingBox())!;
-    let at = { x: btn.x + btn.width / 2, y: btn.y + btn.height / 2 };
+    let at = { x: Math.round(btn.x + btn.width / 2) + 1, y: Math.round(btn.y + btn.height / 2) + 1 };
+    await page.mouse.move(at.x, at.y);
+    let settled = await queryXInput(sim.display);
+    await waitFor(async () => {
+      const s = await queryXInput(sim.display);
+      const still = s.x === settled.x && s.y === settled.y && bridge.counters.get('hid.mouse-rel.written') > relBefore;
+      settled = s;
+      return still ? s : undefined;
+    }, 'the target pointer to settle after the first relative move');
+    const from = { x: settled.x, y: settled.y };
     const steps = [
       { dx: 40, dy: 0 },
       { dx: 0, dy: 30 },
@@ -49,7 +60,7 @@ describe('pointer lock: the relative mouse', () => {
       at = { x: at.x + s.dx, y: at.y + s.dy };
       await page.mouse.move(at.x, at.y);
     }
-    const want = { x: start.x + 40 - 250, y: start.y + 30 + 10 };
+    const want = { x: from.x + 40 - 250, y: from.y + 30 + 10 };
     const moved = await waitFor(async () => {
       const s = await queryXInput(sim.display);
       return s.x === want.x && s.y === want.y ? s : undefined;
