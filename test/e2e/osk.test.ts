@@ -7,7 +7,7 @@
  * at phone and tablet sizes with the picture unobstructed.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { devices, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayout, type Layout } from '../../web/src/lib/layouts/index.ts';
@@ -18,7 +18,11 @@ import { queryXInput, XMask } from './x-state.ts';
 /** OSK_DISPLAY: another free display (H1 owns :101 and :102). */
 const DISPLAY = process.env.OSK_DISPLAY ?? ':101';
 const LAYOUTS = ['us', 'de', 'fr', 'gb', 'jp', 'ru'];
-const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
+/**
+ * Where the screenshots go: test-results/screenshots (ignored by git), or SCREENSHOTS_DIR, e.g.
+ * `SCREENSHOTS_DIR=docs/screenshots` to refresh the committed ones. A test run never changes the tree.
+ */
+const SHOTS = resolve(process.env.SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../test-results/screenshots'));
 
 interface KeyInfo {
   code: string;

@@ -1,10 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devices, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, waitForKvm, type Stack } from './harness.ts';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the screenshots go: test-results/screenshots (ignored by git), or SCREENSHOTS_DIR, e.g.
+ * `SCREENSHOTS_DIR=docs/screenshots` to refresh the committed ones. A test run never changes the tree.
+ */
+const SHOTS = `${resolve(process.env.SCREENSHOTS_DIR ?? fileURLToPath(new URL('../../test-results/screenshots', import.meta.url)))}/`;
 
 /** Phone portrait (a Pixel and a 390 px wide phone), phone landscape, tablet portrait and landscape. */
 const SIZES = [
@@ -96,7 +101,7 @@ function picture(page: Page) {
  * Issue 9 §5: the page on phones and tablets, in real Chromium with playwright-core's device
  * descriptors (touch, mobile viewport, device scale). At each size nothing overflows sideways,
  * the toolbar's buttons are all in its menu (or inline, where there is room), and the target's
- * picture is on screen with nothing over it. Screenshots go to docs/screenshots/.
+ * picture is on screen with nothing over it. Screenshots go to SHOTS.
  */
 describe('small screens: phone and tablet layout', () => {
   let stack: Stack;
