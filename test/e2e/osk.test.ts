@@ -9,11 +9,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { devices, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadLayout, type Layout } from '../../web/src/lib/layouts/index.ts';
 import { firstDifference, readAppended, switchTargetLayout } from '../layouts-e2e/typing-proof.ts';
 import { startStack, typeLikeAPerson, waitFor, waitForKvm, type Stack } from './harness.ts';
-import { queryXInput, XMask } from './x-state.ts';
+import { queryXInput, setXAutoRepeat, XMask } from './x-state.ts';
 
 /** OSK_DISPLAY: another free display (H1 owns :101 and :102). */
 const DISPLAY = process.env.OSK_DISPLAY ?? ':101';
@@ -234,6 +234,11 @@ describe('the on-screen keyboard types its legends on the target, in Chromium', 
     const { page } = stack;
     const layout = await loadLayout(name);
     await switchTargetLayout(DISPLAY, name);
+    // A tap whose release arrives after X's repeat delay (a loaded machine) would type twice.
+    expect(await setXAutoRepeat(DISPLAY, false)).toBe(false);
+    onTestFinished(async () => {
+      await setXAutoRepeat(DISPLAY, true);
+    });
     await openOsk(page, name);
     const tap = (code: string) => click(page, code);
     const levels = layout.level3 === 0xe6 ? [0, 1, 2, 3] : [0, 1];

@@ -34,6 +34,8 @@ interface X11Lite {
         client: {
           QueryPointer(wid: number, cb: (err: Error | null, r: QueryPointerReply) => void): void;
           QueryKeymap(cb: (err: Error | null, keys: Buffer) => void): void;
+          ChangeKeyboardControl(values: { autoRepeatMode: number }): void;
+          GetKeyboardControl(cb: (err: Error | null, r: { globalAutoRepeat: number }) => void): void;
           close(cb?: () => void): void;
         };
       },
@@ -67,6 +69,28 @@ export function queryXInput(display: string): Promise<XInputState> {
           d.client.close();
           resolve({ x: p.rootX, y: p.rootY, mask: p.keyMask, keys });
         });
+      });
+    });
+    c.on('error', reject);
+  });
+}
+
+/**
+ * Turns the X server's key autorepeat off or on (X11 protocol §ChangeKeyboardControl,
+ * auto-repeat-mode Off = 0 / On = 1) and reads it back (§GetKeyboardControl), so it is in force
+ * when this resolves. Checks that judge which characters a tap typed turn it off: on a loaded
+ * machine a press and its release can arrive further apart than the repeat delay.
+ * @returns the global auto-repeat state read back (true = on)
+ */
+export function setXAutoRepeat(display: string, on: boolean): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const c = x11.createClient({ display }, (err, d) => {
+      if (err) return reject(err);
+      d.client.ChangeKeyboardControl({ autoRepeatMode: on ? 1 : 0 });
+      d.client.GetKeyboardControl((e, r) => {
+        if (e) return reject(e);
+        d.client.close();
+        resolve(r.globalAutoRepeat === 1);
       });
     });
     c.on('error', reject);
