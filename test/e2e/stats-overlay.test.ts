@@ -35,6 +35,9 @@ describe('stats overlay', () => {
   beforeAll(async () => {
     stack = await startStack({ display: DISPLAY, width: 800, height: 600, fps: 15 });
     page = stack.page;
+    // The first tests are about transport A (frames on the page's socket); the default is B.
+    await page.goto(`${stack.url}?video=page`); // the stored session logs the reloaded page in
+    await waitForKvm(page);
     await stack.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.url).origin });
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/stats') statsRequests.push(r.url());
