@@ -75,7 +75,11 @@ export function StatusBar(props: {
           {s.video().present ? `${s.video().width}×${s.video().height} · source ${s.video().fps} fps` : 'No signal'}
           <Show when={stats()}>
             {(st) =>
-              ` · painted ${st().distinctPaintFps.toFixed(0)} fps · age p50 ${st().ageAtPaintMs.p50.toFixed(0)} ms · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`
+              // A still screen arrives as byte-identical repeats, which are not repainted: say so
+              // rather than "painted 0 fps · age 0 ms", which reads like a stalled picture.
+              st().distinctPaintFps < 0.5 && st().paintFps > 0
+                ? ' · picture unchanged (repeats not repainted)'
+                : ` · painted ${st().distinctPaintFps.toFixed(0)} fps · age p50 ${st().ageAtPaintMs.p50.toFixed(0)} ms · decode p50 ${st().decodeMs.p50.toFixed(1)} / p95 ${st().decodeMs.p95.toFixed(1)} ms`
             }
           </Show>
           <button
