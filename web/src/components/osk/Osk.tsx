@@ -68,8 +68,9 @@ export function Osk(props: OskProps) {
   // The controller lives as long as the screen; the panel is remade if it ever changes.
   const input = untrack(() => makeOskInput(props.controller, () => setTick((t) => t + 1)));
   onCleanup(() => input.dispose());
-  const narrow = useMedia('(max-width: 700px)');
-  const extras = useMedia('(max-width: 700px), (pointer: coarse)');
+  // Narrow (phone portrait) or short (phone landscape): the typing block only, under the extras row.
+  const narrow = useMedia('(max-width: 700px), (max-height: 500px)');
+  const extras = useMedia('(max-width: 700px), (max-height: 500px), (pointer: coarse)');
   const [page, setPage] = createSignal(0);
 
   const layoutName = () => props.layout?.name ?? props.settings.targetLayout;
@@ -187,7 +188,11 @@ export function Osk(props: OskProps) {
       data-geometry={geometry()}
       data-layout={props.layout?.name ?? ''}
       data-compact={narrow() ? 'true' : 'false'}
-      style={{ '--osk-key-h': `${OSK_SIZES[size()]}px` }}
+      // The size step's key height, but never so tall that the keyboard (its rows plus the extras
+      // row and the bar) takes more than 55 % of the viewport: the picture keeps the rest.
+      style={{
+        '--osk-key-h': `min(${OSK_SIZES[size()]}px, calc((55dvh - 2.5rem) / ${board().height + (extras() ? 1 : 0)}))`,
+      }}
     >
       <div
         class="osk-handle"
