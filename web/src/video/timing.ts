@@ -8,6 +8,7 @@
  * the lowest-RTT ping, so its error is at most that RTT / 2). Pure functions and a sample ring:
  * no DOM or worker globals, so the worker, the page and Node tests share it.
  */
+import type { VideoStats, VideoTransport } from './api.ts';
 
 /** The wire frame's timing fields. Protocol 2 bridges send only the first three. */
 export interface WireTiming {
@@ -192,4 +193,36 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = a.byteLength - 1; i >= 0; i -= 61) if (a[i] !== b[i]) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Stats before the first frame: every counter 0, no sample, `lastSeq` -1. The page and the worker both start from it. */
+export function emptyStats(transport: VideoTransport): VideoStats {
+  return {
+    transport,
+    framesReceived: 0,
+    framesPainted: 0,
+    framesRepeated: 0,
+    framesDropped: 0,
+    framesOverdrawn: 0,
+    framesSkippedAtBridge: 0,
+    decodeErrors: 0,
+    lastError: '',
+    decoder: 'none',
+    width: 0,
+    height: 0,
+    receivedFps: 0,
+    bytesPerSecond: 0,
+    bytesReceived: 0,
+    paintFps: 0,
+    distinctPaintFps: 0,
+    decodeMs: { p50: 0, p95: 0, max: 0 },
+    frameAgeMs: { p50: 0, p95: 0 },
+    ageAtPaintMs: { p50: 0, p95: 0, max: 0 },
+    stagesMs: Object.fromEntries(STAGES.map((k) => [k, { p50: 0, p95: 0 }])) as VideoStats['stagesMs'],
+    last: null,
+    clockOffsetMs: 0,
+    lastSeq: -1,
+    socket: null,
+    postErrors: 0,
+  };
 }

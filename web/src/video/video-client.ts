@@ -6,7 +6,9 @@
  */
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { Rgba, VideoErrorCode, VideoStats, VideoTransport, VideoWorkerApi, WireTiming } from './api.ts';
-import { STAGES } from './timing.ts';
+import { emptyStats } from './timing.ts';
+
+export { emptyStats } from './timing.ts';
 
 export type { Rgba, VideoStats, VideoTransport } from './api.ts';
 
@@ -50,38 +52,6 @@ export interface VideoClient {
   screenshot(): Promise<Blob>;
   /** Terminate the worker. Pending stats()/sample() calls settle (zeros / rejection). */
   dispose(): void;
-}
-
-/** Stats before the first frame. */
-export function emptyStats(transport: VideoTransport): VideoStats {
-  return {
-    transport,
-    framesReceived: 0,
-    framesPainted: 0,
-    framesRepeated: 0,
-    framesDropped: 0,
-    framesOverdrawn: 0,
-    framesSkippedAtBridge: 0,
-    decodeErrors: 0,
-    lastError: '',
-    decoder: 'none',
-    width: 0,
-    height: 0,
-    receivedFps: 0,
-    bytesPerSecond: 0,
-    bytesReceived: 0,
-    paintFps: 0,
-    distinctPaintFps: 0,
-    decodeMs: { p50: 0, p95: 0, max: 0 },
-    frameAgeMs: { p50: 0, p95: 0 },
-    ageAtPaintMs: { p50: 0, p95: 0, max: 0 },
-    stagesMs: Object.fromEntries(STAGES.map((k) => [k, { p50: 0, p95: 0 }])) as VideoStats['stagesMs'],
-    last: null,
-    clockOffsetMs: 0,
-    lastSeq: -1,
-    socket: null,
-    postErrors: 0,
-  };
 }
 
 /** comlink carries an Error's message only; the worker puts its code first ("no-frame: …"). */

@@ -15,6 +15,7 @@
 import { expose } from 'comlink';
 import type { FrameMeta, Rgba, VideoDecoderKind, VideoStats, VideoTransport, VideoWorkerApi } from './api.ts';
 import {
+  emptyStats,
   frameTiming,
   percentiles,
   Ring,
@@ -94,32 +95,10 @@ const arrivalBytes = new Ring();
 
 function resetStats() {
   s = {
-    transport,
-    framesReceived: 0,
-    framesPainted: 0,
-    framesRepeated: 0,
-    framesDropped: 0,
-    framesOverdrawn: 0,
-    framesSkippedAtBridge: 0,
-    decodeErrors: 0,
-    lastError: '',
-    decoder: 'none',
+    ...emptyStats(transport),
     width: ctx?.canvas.width ?? 0,
     height: ctx?.canvas.height ?? 0,
-    receivedFps: 0,
-    bytesPerSecond: 0,
-    bytesReceived: 0,
-    paintFps: 0,
-    distinctPaintFps: 0,
-    decodeMs: { p50: 0, p95: 0, max: 0 },
-    frameAgeMs: { p50: 0, p95: 0 },
-    ageAtPaintMs: { p50: 0, p95: 0, max: 0 },
-    stagesMs: Object.fromEntries(STAGES.map((k) => [k, { p50: 0, p95: 0 }])) as VideoStats['stagesMs'],
-    last: null,
     clockOffsetMs,
-    lastSeq: -1,
-    socket: null,
-    postErrors: 0,
   };
   for (const r of [decodeMs, frameAge, ageAtPaint, paintTimes, repeatTimes, arrivalTimes, arrivalBytes]) r.clear();
   for (const r of Object.values(stageRings)) r.clear();
